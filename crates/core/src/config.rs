@@ -1,0 +1,1 @@
+//! Widget configuration (filled in by the foundation work).

@@ -1,0 +1,12 @@
+//! Browser-free core of the Helper widget.
+//!
+//! Everything here is plain Rust: no `web_sys`, `wasm_bindgen`, `js_sys` or `gloo`. It is tested
+//! natively with `cargo test -p helper-widget-core` and shared by the widget (compiled to wasm)
+//! and the local Helper-compatible server (whose tests decode what it streams with
+//! [`protocol`]).
+//!
+//! - [`config`]: the embedding page's `helperWidgetConfig`, validated field by field.
+//! - [`protocol`]: bytes of a chat reply in, typed stream events out, at any chunking.
+
+pub mod config;
+pub mod protocol;

@@ -1,0 +1,1 @@
+//! Helper widget (placeholder while the skeleton is laid).
