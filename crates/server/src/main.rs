@@ -1,2 +1,94 @@
-//! Placeholder: the local Helper-compatible server lands with issue 4.
-fn main() {}
+//! `helper-dev-server`: command-line front of the library; parses flags and serves.
+//!
+//! Holds no behaviour of its own, so everything it can do is reachable in-process too.
+
+use clap::Parser;
+use helper_dev_server::{Chunking, Fault, Format, Options};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// A local server that speaks Helper's widget API (sessions, conversations, streamed chat
+/// replies from a built-in knowledge base), for the demo page and end-to-end tests.
+///
+/// Dev control routes (CORS on): GET /__dev/health; POST /__dev/fault
+/// {"kind":"drop-after","bytes":200,"count":1} for the next N /api/chat requests (kinds:
+/// error-part {after_tokens}, drop-after {bytes}, unauthorized, server-error, slow {pace_ms},
+/// one-byte); POST /__dev/settings {"format","paceMs","chunking","corsGaps"}; POST /__dev/reset;
+/// POST /__dev/staff-reply {"conversationSlug","content","staffName"}; GET
+/// /__dev/hmac?email=E. Per request: /api/chat?format=v5&chunking=byte&pace_ms=0&fault=slow:300.
+#[derive(Parser, Debug)]
+#[command(version, verbatim_doc_comment)]
+struct Cli {
+    /// Address to listen on (loopback by default).
+    #[arg(long, default_value = "127.0.0.1:8081", env = "HELPER_DEV_ADDR")]
+    addr: SocketAddr,
+    /// Stream format of POST /api/chat: v4 (Helper's), v5 (UI message stream) or seed.
+    #[arg(long, value_enum, default_value_t = Format::V4)]
+    format: Format,
+    /// Milliseconds before each streamed token; 0 answers at once (benchmarks).
+    #[arg(long, default_value_t = 20)]
+    pace_ms: u64,
+    /// How replies are cut into writes.
+    #[arg(long, value_enum, default_value_t = Chunking::Token)]
+    chunking: Chunking,
+    /// Leave CORS headers off exactly where Helper's own server does.
+    #[arg(long)]
+    cors_gaps: bool,
+    /// Session tokens expire after this many seconds (instead of 7 days / 12 hours), to test
+    /// refresh on 401.
+    #[arg(long)]
+    token_ttl_secs: Option<u64>,
+    /// A fault on every /api/chat request: error-part[:TOKENS], drop-after:BYTES, unauthorized,
+    /// server-error, slow[:MS], one-byte.
+    #[arg(long)]
+    fault: Option<Fault>,
+    /// Secret for tokens and identified-visitor HMACs (the mailbox's widgetHMACSecret).
+    #[arg(long, default_value = helper_dev_server::DEFAULT_SECRET, env = "HELPER_HMAC_SECRET")]
+    hmac_secret: String,
+    /// Never serve prompt conversations from Helper's answer cache.
+    #[arg(long)]
+    no_prompt_cache: bool,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let options = Options {
+        hmac_secret: cli.hmac_secret,
+        format: cli.format,
+        chunking: cli.chunking,
+        pace: Duration::from_millis(cli.pace_ms),
+        cors_gaps: cli.cors_gaps,
+        token_ttl: cli.token_ttl_secs.map(Duration::from_secs),
+        fault: cli.fault,
+        prompt_cache: !cli.no_prompt_cache,
+        ..Options::default()
+    };
+    let listener = match tokio::net::TcpListener::bind(cli.addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("helper-dev-server: cannot listen on {}: {e}", cli.addr);
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = listener.local_addr().unwrap_or(cli.addr);
+    println!(
+        "helper-dev-server: http://{addr} (format {:?}, {} ms/token, HMAC secret {:?}{})",
+        options.format,
+        cli.pace_ms,
+        options.hmac_secret,
+        if options.cors_gaps {
+            ", Helper's CORS gaps"
+        } else {
+            ""
+        }
+    );
+    match helper_dev_server::serve(listener, options).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("helper-dev-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! Faults the tests can inject into `POST /api/chat`: by flag (every request), through
+//! `POST /__dev/fault` (the next N requests), or by the `fault` query parameter (this request).
+//!
+//! Plain data plus parsing; the chat route decides what each fault does.
+
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+
+/// One fault. JSON form: `{"kind":"drop-after","bytes":200}`; text form (flag and query):
+/// `drop-after:200`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Fault {
+    /// The reply stops after `after_tokens` text tokens with Helper's error part
+    /// (`3:"Error generating AI response"`); the reply is not saved.
+    ErrorPart {
+        #[serde(default = "default_after_tokens")]
+        after_tokens: usize,
+    },
+    /// The connection is cut after `bytes` body bytes, with no end-of-body marker.
+    DropAfter { bytes: usize },
+    /// 401 `{"error":"Invalid session token"}`, exactly what an expired token gets.
+    Unauthorized,
+    /// 500 with no CORS headers, whatever the gap flag says.
+    ServerError,
+    /// A slow drip: `pace_ms` before every token.
+    Slow {
+        #[serde(default = "default_slow_ms")]
+        pace_ms: u64,
+    },
+    /// One byte per write.
+    OneByte,
+}
+
+fn default_after_tokens() -> usize {
+    3
+}
+fn default_slow_ms() -> u64 {
+    400
+}
+
+impl std::str::FromStr for Fault {
+    type Err = String;
+
+    /// `error-part[:TOKENS]`, `drop-after:BYTES`, `unauthorized`, `server-error`,
+    /// `slow[:MS]`, `one-byte`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (kind, arg) = s.split_once(':').map_or((s, None), |(k, a)| (k, Some(a)));
+        let num = |default: Option<u64>| -> Result<u64, String> {
+            match (arg, default) {
+                (Some(a), _) => a.parse().map_err(|_| format!("bad number in fault {s:?}")),
+                (None, Some(d)) => Ok(d),
+                (None, None) => Err(format!("fault {kind:?} needs a number, e.g. {kind}:200")),
+            }
+        };
+        Ok(match kind {
+            "error-part" => Fault::ErrorPart { after_tokens: num(Some(3))? as usize },
+            "drop-after" => Fault::DropAfter { bytes: num(None)? as usize },
+            "unauthorized" => Fault::Unauthorized,
+            "server-error" => Fault::ServerError,
+            "slow" => Fault::Slow { pace_ms: num(Some(default_slow_ms()))? },
+            "one-byte" => Fault::OneByte,
+            _ => {
+                return Err(format!(
+                    "unknown fault {kind:?} (error-part, drop-after, unauthorized, server-error, slow, one-byte)"
+                ))
+            }
+        })
+    }
+}
+
+/// Body of `POST /__dev/fault`: a fault and how many chat requests it applies to.
+#[derive(Clone, Debug, Deserialize)]
+pub struct QueuedFault {
+    #[serde(flatten)]
+    pub fault: Fault,
+    #[serde(default = "one")]
+    pub count: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Faults waiting for the next chat requests, first in first out.
+#[derive(Debug, Default)]
+pub struct FaultQueue(VecDeque<QueuedFault>);
+
+impl FaultQueue {
+    pub fn push(&mut self, q: QueuedFault) {
+        if q.count > 0 {
+            self.0.push_back(q);
+        }
+    }
+
+    /// Takes the fault for one request, if any is queued.
+    pub fn take(&mut self) -> Option<Fault> {
+        let front = self.0.front_mut()?;
+        front.count -= 1;
+        let fault = front.fault.clone();
+        if front.count == 0 {
+            self.0.pop_front();
+        }
+        Some(fault)
+    }
+
+    pub fn pending(&self) -> u32 {
+        self.0.iter().map(|q| q.count).sum()
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_json_forms_agree() {
+        let from_text: Fault = "drop-after:200".parse().unwrap();
+        let from_json: QueuedFault =
+            serde_json::from_str(r#"{"kind":"drop-after","bytes":200,"count":2}"#).unwrap();
+        assert_eq!(from_text, from_json.fault);
+        assert_eq!(from_json.count, 2);
+        assert!("drop-after".parse::<Fault>().is_err());
+        assert_eq!(
+            "slow".parse::<Fault>().unwrap(),
+            Fault::Slow { pace_ms: 400 }
+        );
+    }
+
+    #[test]
+    fn queue_counts_down() {
+        let mut q = FaultQueue::default();
+        q.push(QueuedFault {
+            fault: Fault::OneByte,
+            count: 2,
+        });
+        q.push(QueuedFault {
+            fault: Fault::Unauthorized,
+            count: 1,
+        });
+        assert_eq!(q.take(), Some(Fault::OneByte));
+        assert_eq!(q.take(), Some(Fault::OneByte));
+        assert_eq!(q.take(), Some(Fault::Unauthorized));
+        assert_eq!(q.take(), None);
+    }
+}

@@ -1,0 +1,193 @@
+//! A local server that speaks Helper's widget API: the same routes, JSON shapes, statuses,
+//! bearer-token auth, CORS and streaming bytes as a Helper deployment
+//! (`shared/reference/helper-api.md` §1–§2, read from Helper's code), with a deterministic
+//! built-in knowledge base instead of an LLM, and fault injection for tests.
+//!
+//! It must not depend on the widget crates (`helper-widget`, `helper-widget-core`): it stands
+//! in for the real backend, so it is written from Helper's contract, not from our client. Only
+//! its tests use the core decoder, to check that what it sends decodes.
+//!
+//! # Starting it in-process
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! let url = format!("http://{}", listener.local_addr()?);
+//! tokio::spawn(helper_dev_server::serve(listener, helper_dev_server::Options::default()));
+//! # Ok(()) }
+//! ```
+//!
+//! # Routes
+//! Helper's: `POST /api/widget/session`, `POST /api/chat/conversation`, `POST /api/chat`,
+//! `GET`/`PATCH /api/chat/conversation/{slug}`, `GET /api/chat/conversations`,
+//! `GET /api/chat/conversations/unread`, `POST /api/chat/conversation/{slug}/message`,
+//! `POST /api/chat/conversation/{slug}/message/{id}` (reaction), `POST /api/chat/contact`.
+//! Every response carries CORS headers unless [`Options::cors_gaps`] asks for Helper's gaps.
+//!
+//! `POST /api/chat` also takes query parameters for one request: `format=v4|v5|seed`,
+//! `chunking=token|byte|whole`, `pace_ms=N`, `fault=<fault>` (text form of [`Fault`]:
+//! `error-part[:TOKENS]`, `drop-after:BYTES`, `unauthorized`, `server-error`, `slow[:MS]`,
+//! `one-byte`).
+//!
+//! Dev-only control routes (not Helper's; CORS always on):
+//! - `GET /__dev/health` → `{"ok":true,"format":…,"paceMs":…,"chunking":…,"corsGaps":…,"pendingFaults":n}`
+//! - `POST /__dev/fault` `{"kind":"drop-after","bytes":200,"count":1}` → the next `count`
+//!   `/api/chat` requests get that fault (kinds: `error-part` {after_tokens}, `drop-after`
+//!   {bytes}, `unauthorized`, `server-error`, `slow` {pace_ms}, `one-byte`).
+//! - `POST /__dev/settings` `{"format":"v5","paceMs":0,"chunking":"byte","corsGaps":true}`
+//!   (any subset) changes the delivery settings until reset.
+//! - `POST /__dev/reset` forgets conversations, queued faults and settings changes.
+//! - `POST /__dev/staff-reply` `{"conversationSlug","content","staffName"?}` adds a staff
+//!   message (for unread counts and history).
+//! - `GET /__dev/hmac?email=E[&timestamp=MS]` → `{"email","timestamp","emailHash"}` signed with
+//!   the server's secret, as a host page's backend would (`generateHelperAuth`).
+
+mod api;
+pub mod auth;
+mod cors;
+mod dev;
+pub mod error;
+pub mod faults;
+pub mod kb;
+pub mod store;
+pub mod stream;
+
+pub use error::Error;
+pub use faults::Fault;
+pub use stream::{Chunking, Format};
+
+use axum::Router;
+use serde::{Deserialize, Serialize};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// The default HMAC secret, printed at start so a demo page can sign identified sessions.
+pub const DEFAULT_SECRET: &str = "helper-dev-secret";
+
+/// How the server behaves. `Default` suits tests: no pacing, v4, CORS everywhere.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The mailbox's `widgetHMACSecret`: signs session tokens and identified-visitor hashes.
+    pub hmac_secret: String,
+    /// The mailbox name, sent as the token's `title` claim.
+    pub mailbox_name: String,
+    /// Stream format of `/api/chat`.
+    pub format: Format,
+    /// How replies are cut into writes.
+    pub chunking: Chunking,
+    /// Pause before each streamed token.
+    pub pace: Duration,
+    /// Leave CORS headers off exactly where Helper's server does.
+    pub cors_gaps: bool,
+    /// Overrides Helper's token lifetimes (7 days anonymous, 12 hours identified), to test
+    /// refresh on 401.
+    pub token_ttl: Option<Duration>,
+    /// A fault applied to every `/api/chat` request.
+    pub fault: Option<Fault>,
+    /// The session response's `showWidget`.
+    pub show_widget: bool,
+    /// Serve the first message of a prompt conversation from Helper's answer cache once seen.
+    pub prompt_cache: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            hmac_secret: DEFAULT_SECRET.into(),
+            mailbox_name: "Helper Dev".into(),
+            format: Format::V4,
+            chunking: Chunking::Token,
+            pace: Duration::ZERO,
+            cors_gaps: false,
+            token_ttl: None,
+            fault: None,
+            show_widget: true,
+            prompt_cache: true,
+        }
+    }
+}
+
+/// Delivery settings that `/__dev/settings` can change while the server runs.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    pub format: Format,
+    pub chunking: Chunking,
+    pub pace_ms: u64,
+    pub cors_gaps: bool,
+}
+
+impl Settings {
+    fn from_options(o: &Options) -> Self {
+        Settings {
+            format: o.format,
+            chunking: o.chunking,
+            pace_ms: o.pace.as_millis() as u64,
+            cors_gaps: o.cors_gaps,
+        }
+    }
+}
+
+/// Shared state of one server.
+#[derive(Debug)]
+pub struct App {
+    options: Options,
+    settings: Mutex<Settings>,
+    store: Mutex<store::Store>,
+    faults: Mutex<faults::FaultQueue>,
+}
+
+/// Locks a mutex, recovering the data if a panicking thread poisoned it: every critical section
+/// leaves the state consistent, so a poisoned lock is still safe to use.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl App {
+    fn new(options: Options) -> Self {
+        App {
+            settings: Mutex::new(Settings::from_options(&options)),
+            options,
+            store: Mutex::new(store::Store::default()),
+            faults: Mutex::new(faults::FaultQueue::default()),
+        }
+    }
+
+    fn settings(&self) -> Settings {
+        lock(&self.settings).clone()
+    }
+
+    fn store(&self) -> MutexGuard<'_, store::Store> {
+        lock(&self.store)
+    }
+
+    fn faults(&self) -> MutexGuard<'_, faults::FaultQueue> {
+        lock(&self.faults)
+    }
+}
+
+/// All routes, with the CORS layer, for these options.
+pub fn router(options: Options) -> Router {
+    let app = Arc::new(App::new(options));
+    Router::new()
+        .merge(api::routes())
+        .merge(dev::routes())
+        .fallback(api::not_found)
+        // Attachments come as base64 in the JSON body: 5 files of 25 MB fit under this.
+        .layer(axum::extract::DefaultBodyLimit::max(200 << 20))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            cors::layer,
+        ))
+        .with_state(app)
+}
+
+/// Serves until the listener fails. Sockets get `TCP_NODELAY` so paced tokens leave at once.
+pub async fn serve(listener: tokio::net::TcpListener, options: Options) -> Result<(), Error> {
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        // Nagle only delays small writes; a failure here changes timing, never correctness.
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, router(options)).await?;
+    Ok(())
+}
