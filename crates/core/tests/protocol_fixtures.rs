@@ -11,13 +11,23 @@ use helper_widget_core::protocol::{Decoder, Format, StreamEvent};
 use protocol_support::*;
 use serde_json::Value;
 
-const FIXTURES: [&str; 6] = ["v4_stream_text", "v4_error", "v4_all_codes", "v5_stream_text", "v5_error", "v5_all_chunks"];
+const FIXTURES: [&str; 6] = [
+    "v4_stream_text",
+    "v4_error",
+    "v4_all_codes",
+    "v5_stream_text",
+    "v5_error",
+    "v5_all_chunks",
+];
 
 fn load(name: &str) -> (Vec<u8>, Value) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let bytes = std::fs::read(dir.join(format!("{name}.bin"))).expect("fixture bytes");
     let meta = std::fs::read_to_string(dir.join(format!("{name}.json"))).expect("fixture meta");
-    (bytes, serde_json::from_str(&meta).expect("fixture meta JSON"))
+    (
+        bytes,
+        serde_json::from_str(&meta).expect("fixture meta JSON"),
+    )
 }
 
 type Norm = (String, String);
@@ -27,7 +37,10 @@ fn n(label: &str, key: impl Into<String>) -> Norm {
 }
 
 fn s(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn j(v: Option<&Value>) -> String {
@@ -52,8 +65,14 @@ fn normalize_sdk(format: &str, sdk: &[Value]) -> Vec<Norm> {
                 "error" => n("error", v.as_str().unwrap()),
                 "tool_call_streaming_start" => n("tool-start", s(v, "toolCallId")),
                 "tool_call_delta" => n("tool-delta", s(v, "argsTextDelta")),
-                "tool_call" => n("tool-call", format!("{} {}", s(v, "toolCallId"), j(v.get("args")))),
-                "tool_result" => n("tool-result", format!("{} {}", s(v, "toolCallId"), j(v.get("result")))),
+                "tool_call" => n(
+                    "tool-call",
+                    format!("{} {}", s(v, "toolCallId"), j(v.get("args"))),
+                ),
+                "tool_result" => n(
+                    "tool-result",
+                    format!("{} {}", s(v, "toolCallId"), j(v.get("result"))),
+                ),
                 "message_annotations" => n("annotations", v.to_string()),
                 "finish_message" => n("finish", s(v, "finishReason")),
                 "finish_step" => n("step-finish", s(v, "finishReason")),
@@ -87,13 +106,17 @@ fn normalize_sdk(format: &str, sdk: &[Value]) -> Vec<Norm> {
             "reasoning-end" => out.push(n("reasoning-end", s(c, "id"))),
             "tool-input-start" => out.push(n("tool-start", s(c, "toolCallId"))),
             "tool-input-delta" => out.push(n("tool-delta", s(c, "inputTextDelta"))),
-            "tool-input-available" => {
-                out.push(n("tool-call", format!("{} {}", s(c, "toolCallId"), j(c.get("input")))))
+            "tool-input-available" => out.push(n(
+                "tool-call",
+                format!("{} {}", s(c, "toolCallId"), j(c.get("input"))),
+            )),
+            "tool-output-available" => out.push(n(
+                "tool-result",
+                format!("{} {}", s(c, "toolCallId"), j(c.get("output"))),
+            )),
+            "tool-input-error" | "tool-output-error" => {
+                out.push(n("tool-error", s(c, "errorText")))
             }
-            "tool-output-available" => {
-                out.push(n("tool-result", format!("{} {}", s(c, "toolCallId"), j(c.get("output")))))
-            }
-            "tool-input-error" | "tool-output-error" => out.push(n("tool-error", s(c, "errorText"))),
             "source-url" => out.push(n("source", s(c, "url"))),
             "source-document" => out.push(n("source", "")),
             "file" => out.push(n("file", s(c, "mediaType"))),
@@ -127,12 +150,18 @@ fn normalize_events(events: &[StreamEvent]) -> Vec<Norm> {
             StreamEvent::ToolCallStarted { id, .. } => n("tool-start", id.clone()),
             StreamEvent::ToolCallDelta { delta, .. } => n("tool-delta", delta.clone()),
             StreamEvent::ToolCall { id, args, .. } => n("tool-call", format!("{id} {args}")),
-            StreamEvent::ToolResult { id, result, .. } => n("tool-result", format!("{id} {result}")),
+            StreamEvent::ToolResult { id, result, .. } => {
+                n("tool-result", format!("{id} {result}"))
+            }
             StreamEvent::ToolError { message, .. } => n("tool-error", message.clone()),
             StreamEvent::Annotations(a) => n("annotations", Value::Array(a.clone()).to_string()),
             StreamEvent::Finish { reason, .. } => n("finish", reason.clone().unwrap_or_default()),
-            StreamEvent::StepFinish { reason, .. } => n("step-finish", reason.clone().unwrap_or_default()),
-            StreamEvent::StepStart { message_id } => n("step-start", message_id.clone().unwrap_or_default()),
+            StreamEvent::StepFinish { reason, .. } => {
+                n("step-finish", reason.clone().unwrap_or_default())
+            }
+            StreamEvent::StepStart { message_id } => {
+                n("step-start", message_id.clone().unwrap_or_default())
+            }
             other => panic!("unexpected event in a genuine fixture: {other:?}"),
         })
         .collect()
@@ -147,22 +176,44 @@ fn genuine_fixtures_match_the_sdk_parsers_at_every_chunking() {
     for name in FIXTURES {
         let (bytes, meta) = load(name);
         let format = meta["format"].as_str().unwrap();
-        let expected_format = if format == "v4" { Format::DataStreamV4 } else { Format::UiMessageStream };
+        let expected_format = if format == "v4" {
+            Format::DataStreamV4
+        } else {
+            Format::UiMessageStream
+        };
         let ct = header(&meta, "content-type");
-        let (ds, ui) = (header(&meta, "x-vercel-ai-data-stream"), header(&meta, "x-vercel-ai-ui-message-stream"));
-        assert!(ds.is_some() || ui.is_some(), "{name}: marker header recorded");
+        let (ds, ui) = (
+            header(&meta, "x-vercel-ai-data-stream"),
+            header(&meta, "x-vercel-ai-ui-message-stream"),
+        );
+        assert!(
+            ds.is_some() || ui.is_some(),
+            "{name}: marker header recorded"
+        );
 
         let from_headers = || Decoder::from_headers(ct, ds, ui);
         let events = assert_chunking_invariant(&from_headers, &bytes);
-        assert_eq!(decode(Decoder::from_headers(ct, None, None), &bytes), events, "{name}: content type only");
-        assert_eq!(assert_chunking_invariant(&Decoder::new, &bytes), events, "{name}: sniffed");
+        assert_eq!(
+            decode(Decoder::from_headers(ct, None, None), &bytes),
+            events,
+            "{name}: content type only"
+        );
+        assert_eq!(
+            assert_chunking_invariant(&Decoder::new, &bytes),
+            events,
+            "{name}: sniffed"
+        );
         let mut d = Decoder::new();
         d.push(&bytes);
         assert_eq!(d.format(), Some(expected_format), "{name}");
 
         let sdk = meta["sdk"].as_array().unwrap();
         assert!(!sdk.is_empty());
-        assert_eq!(normalize_events(&events), normalize_sdk(format, sdk), "{name}: decoder vs SDK parser");
+        assert_eq!(
+            normalize_events(&events),
+            normalize_sdk(format, sdk),
+            "{name}: decoder vs SDK parser"
+        );
     }
 }
 
@@ -170,10 +221,22 @@ fn genuine_fixtures_match_the_sdk_parsers_at_every_chunking() {
 fn genuine_fixtures_text_and_saved_id() {
     let (bytes, _) = load("v4_all_codes");
     let events = decode(Decoder::new(), &bytes);
-    assert_eq!(concat_text(&events), "Hello, \"world\"!\n\nÜber 👋 naïve\tdone \\ end");
-    let finish = events.iter().position(|e| matches!(e, StreamEvent::Finish { .. })).unwrap();
-    let id = events[finish..].iter().find_map(StreamEvent::saved_message_id);
-    assert_eq!(id.as_deref(), Some("48213"), "the saved id arrives after d: and is read");
+    assert_eq!(
+        concat_text(&events),
+        "Hello, \"world\"!\n\nÜber 👋 naïve\tdone \\ end"
+    );
+    let finish = events
+        .iter()
+        .position(|e| matches!(e, StreamEvent::Finish { .. }))
+        .unwrap();
+    let id = events[finish..]
+        .iter()
+        .find_map(StreamEvent::saved_message_id);
+    assert_eq!(
+        id.as_deref(),
+        Some("48213"),
+        "the saved id arrives after d: and is read"
+    );
     assert!(events.last().unwrap().is_error());
 
     let (bytes, _) = load("v5_error");

@@ -113,11 +113,18 @@ fn one_million_random_bodies_and_splits() {
         let (split, split_format) = run(decoder(kind), &[x, y, z]);
         assert_eq!(format, split_format, "case {case}: {bytes:?}");
         if format == Some(Format::PlainText) {
-            assert_eq!(concat_text(&split), concat_text(&whole), "case {case}: {bytes:?}");
+            assert_eq!(
+                concat_text(&split),
+                concat_text(&whole),
+                "case {case}: {bytes:?}"
+            );
         } else {
             assert_eq!(split, whole, "case {case}: {bytes:?} split at {a},{b}");
         }
         events_seen += whole.len();
     }
-    assert!(events_seen > cases, "the generator exercises the decoder ({events_seen} events)");
+    assert!(
+        events_seen > cases,
+        "the generator exercises the decoder ({events_seen} events)"
+    );
 }

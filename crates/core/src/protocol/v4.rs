@@ -260,6 +260,9 @@ pub(crate) fn map_part(
 }
 
 fn parse_string(payload: &str, kind: &str) -> Result<String, DecodeError> {
+    if let Some(plain) = plain_json_string(payload) {
+        return Ok(plain.to_owned());
+    }
     match serde_json::from_str::<String>(payload) {
         Ok(s) => Ok(s),
         // A data error is reported before the parser reaches a syntax error further on; tell
@@ -272,6 +275,18 @@ fn parse_string(payload: &str, kind: &str) -> Result<String, DecodeError> {
         }
         Err(e) => Err(DecodeError::InvalidJson(e.to_string())),
     }
+}
+
+/// The contents of a JSON string literal that needs no unescaping (the common token delta),
+/// or `None` to leave it to the full parser. Sound because a literal without `\\`, `"` or
+/// control characters inside its quotes is exactly its contents.
+fn plain_json_string(payload: &str) -> Option<&str> {
+    let inner = payload.strip_prefix('"')?.strip_suffix('"')?;
+    let bytes = inner.as_bytes();
+    if memchr::memchr2(b'"', b'\\', bytes).is_some() || bytes.iter().any(|&b| b < 0x20) {
+        return None;
+    }
+    Some(inner)
 }
 
 fn object(value: Value) -> Option<Map<String, Value>> {
