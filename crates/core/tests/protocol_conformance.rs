@@ -920,3 +920,40 @@ fn empty_body_gives_nothing() {
     assert!(d.finish().is_empty());
     assert_eq!(d.format(), None);
 }
+
+// ---------------------------------------------------------------- the module stays browser-free
+
+#[test]
+fn protocol_depends_on_nothing_of_the_browser() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let deps = manifest
+        .split("[dependencies]")
+        .nth(1)
+        .unwrap_or("")
+        .split("\n[")
+        .next()
+        .unwrap_or("");
+    let banned = [
+        "web-sys",
+        "web_sys",
+        "wasm-bindgen",
+        "wasm_bindgen",
+        "js-sys",
+        "js_sys",
+        "gloo",
+    ];
+    for b in banned {
+        assert!(!deps.contains(b), "crates/core depends on {b}");
+    }
+    for entry in std::fs::read_dir(root.join("src/protocol")).unwrap() {
+        let path = entry.unwrap().path();
+        let code = std::fs::read_to_string(&path).unwrap();
+        for b in banned.iter().filter(|b| b.contains('_')) {
+            assert!(
+                !code.contains(&format!("{b}::")) && !code.contains(&format!("use {b}")),
+                "{path:?} uses {b}"
+            );
+        }
+    }
+}
