@@ -628,7 +628,7 @@ async fn get_conversation(
         .conversation_mut(&owner, &slug)
         .ok_or_else(|| Rejection::from(Error::NotFound("Conversation not found")).helper_gap())?;
     if mark_read {
-        conv.last_read_at = Some(now_ms());
+        conv.mark_read();
     }
     ok(conv.details_json())
 }
@@ -649,7 +649,7 @@ async fn patch_conversation(
     let conv = store
         .conversation_mut(&owner, &slug)
         .ok_or(Error::NotFound("Conversation not found"))?;
-    conv.last_read_at = Some(now_ms());
+    conv.mark_read();
     ok(json!({ "success": true }))
 }
 

@@ -139,6 +139,13 @@ impl Conversation {
             .count()
     }
 
+    /// Everything in the conversation so far counts as read (message times can run a little
+    /// ahead of the clock, see [`Store::add_message`]).
+    pub fn mark_read(&mut self) {
+        let latest = self.messages.last().map_or(i64::MIN, |m| m.created_at);
+        self.last_read_at = Some(now_ms().max(latest));
+    }
+
     /// A reply from the assistant or staff that the visitor has not opened yet.
     pub fn is_unread(&self) -> bool {
         let seen = self.last_read_at.unwrap_or(i64::MIN);
@@ -234,15 +241,14 @@ impl Store {
         self.conversations.iter_mut().find(|c| c.slug == slug)
     }
 
-    /// Newest first.
+    /// Newest first. Conversations are appended as they are created, so reverse insertion order
+    /// is creation order even within one millisecond.
     pub fn conversations_of(&self, owner: &Owner) -> Vec<&Conversation> {
-        let mut list: Vec<&Conversation> = self
-            .conversations
+        self.conversations
             .iter()
+            .rev()
             .filter(|c| &c.owner == owner)
-            .collect();
-        list.sort_by(|a, b| b.created_at.cmp(&a.created_at));
-        list
+            .collect()
     }
 
     pub fn next_message_id(&mut self) -> u64 {
@@ -270,11 +276,15 @@ impl Store {
             role,
             content,
             staff_name,
-            // Strictly increasing so ordering and unread checks never tie within a millisecond.
+            // Strictly after the previous message and the last read, so ordering and unread
+            // checks never tie within a millisecond.
             created_at: conv
                 .messages
                 .last()
-                .map_or(now_ms(), |m| now_ms().max(m.created_at + 1)),
+                .map(|m| m.created_at + 1)
+                .into_iter()
+                .chain(conv.last_read_at.map(|r| r + 1))
+                .fold(now_ms(), i64::max),
             reaction: None,
             attachments,
         });

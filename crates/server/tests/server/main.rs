@@ -1,0 +1,12 @@
+//! End-to-end tests of helper-dev-server over real sockets: every route and error path, CORS
+//! and its gaps, session continuity and HMAC, the three stream formats byte for byte, each
+//! fault, and decoding with the widget's own stream decoder.
+
+mod common;
+
+mod chat;
+mod conversations;
+mod cors;
+mod decode;
+mod faults;
+mod sessions;
