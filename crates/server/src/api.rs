@@ -13,7 +13,7 @@ use crate::stream::{self, Chunking, Delivery, Format, Part, Usage};
 use crate::App;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header::AUTHORIZATION, HeaderMap, StatusCode};
+use axum::http::{header::AUTHORIZATION, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -354,8 +354,16 @@ async fn chat(
     let Some(slug) = body["conversationSlug"].as_str() else {
         return Err(Error::Thrown("Conversation not found".into()).into());
     };
-    let content = message_text(&body["message"]);
-    let files = attachments(body["message"].get("experimental_attachments"))?;
+    // Helper reads `message`; a v5 client sends the whole `messages` list instead.
+    let message = match &body["message"] {
+        Value::Null => body["messages"]
+            .as_array()
+            .and_then(|m| m.last())
+            .unwrap_or(&Value::Null),
+        m => m,
+    };
+    let content = message_text(message);
+    let files = attachments(message.get("experimental_attachments"))?;
     let error_fault = match fault {
         Some(Fault::ErrorPart { after_tokens }) => Some(after_tokens),
         _ => None,
@@ -402,7 +410,6 @@ async fn chat(
     }
     let (chunks, dropped) = stream::schedule(&parts, delivery);
     let mut response = stream::body(chunks, dropped).into_response();
-    *response.status_mut() = StatusCode::OK;
     for (name, value) in stream::headers(delivery.format) {
         response
             .headers_mut()

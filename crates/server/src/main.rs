@@ -73,9 +73,12 @@ async fn main() -> ExitCode {
         }
     };
     let addr = listener.local_addr().unwrap_or(cli.addr);
+    let format = clap::ValueEnum::to_possible_value(&options.format).map_or_else(
+        || format!("{:?}", options.format),
+        |v| v.get_name().to_string(),
+    );
     println!(
-        "helper-dev-server: http://{addr} (format {:?}, {} ms/token, HMAC secret {:?}{})",
-        options.format,
+        "helper-dev-server: http://{addr} (format {format}, {} ms/token, HMAC secret {:?}{})",
         cli.pace_ms,
         options.hmac_secret,
         if options.cors_gaps {

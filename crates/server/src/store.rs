@@ -251,7 +251,7 @@ impl Store {
             .collect()
     }
 
-    pub fn next_message_id(&mut self) -> u64 {
+    fn next_message_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
     }

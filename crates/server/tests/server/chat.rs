@@ -190,6 +190,13 @@ async fn chat_errors_match_helper() {
     assert_eq!(c["messages"][0]["content"], "[Image]");
     assert_eq!(c["messages"][0]["publicAttachments"][0]["name"], "a.png");
 
+    // A v5 client's body (`messages`, text in `parts`) is understood too.
+    let v5_body = json!({ "conversationSlug": slug, "messages": [
+        { "id": "u1", "role": "user", "parts": [{ "type": "text", "text": "refund" }] }
+    ] });
+    let r = s.post("/api/chat", Some(&t), v5_body).await;
+    assert_eq!(v4_text(&r.body), answer("refund"));
+
     let r = s.chat(&t, &slug, "hi", "?format=v9").await;
     assert_eq!(r.status, 400);
 }
