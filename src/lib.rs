@@ -1,1 +1,23 @@
-//! Helper widget (placeholder while the skeleton is laid).
+//! The Helper support-chat widget: a Leptos 0.8 (client-side rendered) component compiled to
+//! WebAssembly, embedded in any page by one `<script src=".../sdk.js">` tag.
+//!
+//! # Brief overview
+//!
+//! Data flows upward through layers; only the top ones know about the browser.
+//!
+//! - [`helper_widget_core`] (a separate crate, browser-free, tested natively): the page's
+//!   configuration ([`helper_widget_core::config`]) and the stream decoder
+//!   ([`helper_widget_core::protocol`]) that turns reply bytes into typed events.
+//! - [`widget`]: the Leptos components (launcher, panel, transcript, composer), one per file,
+//!   and [`widget::UiState`], the open/minimized state the JavaScript API drives.
+//! - [`embed`]: everything about someone else's page: the `#helper-widget-root` host and its
+//!   open shadow root, the stylesheet inside it, `data-helper-*` attributes, the events sent
+//!   to `HelperWidget.on(...)` listeners, and the functions `sdk.js` calls (see
+//!   `embed/sdk.js`, the loader Trunk's post-build hook writes into `dist/`).
+//!
+//! The loader defines `window.HelperWidget` synchronously, queues calls, imports the
+//! wasm-bindgen glue relative to its own URL and then calls the `hw*` exports in
+//! [`embed::exports`].
+
+pub mod embed;
+pub mod widget;

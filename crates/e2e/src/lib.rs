@@ -1,1 +1,334 @@
-//! Test support for the end-to-end suite (see tests/).
+//! Test support for the end-to-end suite in `tests/`.
+//!
+//! Each test gets what a real site has: the built `dist/` served on one loopback origin (with
+//! CORS and `application/wasm`, as a CDN would), host pages served on another origin, and (for
+//! chat tests) the local Helper-compatible API on a third. A real Chromium is driven through
+//! chromedriver's WebDriver endpoint by `fantoccini`.
+//!
+//! Nothing here is a test double of the widget: pages load `dist/sdk.js` exactly as a customer's
+//! page would.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse};
+use axum::Router;
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+use tokio::process::{Child, Command};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// How long a test waits for something to appear before failing.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+/// The built `dist/` directory (`trunk build --release`), or `HELPER_WIDGET_DIST`.
+pub fn dist_dir() -> PathBuf {
+    let dir = std::env::var_os("HELPER_WIDGET_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist"));
+    assert!(
+        dir.join("sdk.js").is_file(),
+        "{} has no sdk.js: run `trunk build --release` first (scripts/test.sh does)",
+        dir.display()
+    );
+    dir
+}
+
+/// A running set of origins for one test.
+pub struct Site {
+    /// Origin serving `dist/` (the widget's assets), e.g. `http://127.0.0.1:41234`.
+    pub assets: String,
+    /// Origin serving the host pages registered with [`Site::page`].
+    pub host: String,
+    pages: Arc<Mutex<HashMap<String, String>>>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Site {
+    /// Starts the asset and host-page servers on fresh loopback ports.
+    pub async fn start() -> Site {
+        let dist = dist_dir();
+        let assets_app = Router::new()
+            .fallback_service(ServeDir::new(dist))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-store"),
+            ));
+        let (assets, assets_task) = spawn_server(assets_app).await;
+
+        let pages: Arc<Mutex<HashMap<String, String>>> = Arc::default();
+        let served = Arc::clone(&pages);
+        let host_app = Router::new().fallback(move |uri: axum::http::Uri| {
+            let served = Arc::clone(&served);
+            async move {
+                let page = served
+                    .lock()
+                    .expect("page map lock")
+                    .get(uri.path())
+                    .cloned();
+                match page {
+                    Some(html) => Html(html).into_response(),
+                    None => (StatusCode::NOT_FOUND, "no such page").into_response(),
+                }
+            }
+        });
+        let (host, host_task) = spawn_server(host_app).await;
+        Site {
+            assets,
+            host,
+            pages,
+            tasks: vec![assets_task, host_task],
+        }
+    }
+
+    /// The `sdk.js` URL on the asset origin.
+    pub fn sdk_url(&self) -> String {
+        format!("{}/sdk.js", self.assets)
+    }
+
+    /// Registers a host page at `path` and returns its URL. `{SDK}` in `html` becomes the
+    /// `sdk.js` URL.
+    pub fn page(&self, path: &str, html: &str) -> String {
+        let html = html.replace("{SDK}", &self.sdk_url());
+        self.pages
+            .lock()
+            .expect("page map lock")
+            .insert(path.to_owned(), html);
+        format!("{}{}", self.host, path)
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+/// Serves `app` on `127.0.0.1:0`; returns its origin and task.
+pub async fn spawn_server(app: Router) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr: SocketAddr = listener.local_addr().expect("local addr");
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}"), task)
+}
+
+/// A headless Chromium session through its own chromedriver process.
+pub struct Browser {
+    /// The WebDriver client.
+    pub client: Client,
+    driver: Child,
+}
+
+impl Browser {
+    /// Starts chromedriver and a new headless Chromium with the flags this machine needs (no
+    /// sandbox as root; no background traffic to Google, which the closed network refuses).
+    pub async fn start() -> Browser {
+        Self::start_with_size(1280, 900).await
+    }
+
+    /// As [`Browser::start`], with the given window size (for narrow-screen tests).
+    pub async fn start_with_size(width: u32, height: u32) -> Browser {
+        let port = free_port().await;
+        let driver_path =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let driver = Command::new(&driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {driver_path}: {e} (scripts/setup.sh installs it)")
+            });
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + WAIT;
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let caps = json!({
+            "goog:chromeOptions": {
+                "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    format!("--window-size={width},{height}"),
+                ]
+            },
+            "goog:loggingPrefs": { "browser": "ALL" }
+        });
+        let caps = match caps {
+            Value::Object(map) => map,
+            _ => unreachable!("literal object"),
+        };
+        let mut last_error = None;
+        for _ in 0..3 {
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => return Browser { client, driver },
+                Err(e) => {
+                    last_error = Some(e);
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+            }
+        }
+        panic!("cannot start a Chromium session: {last_error:?}");
+    }
+
+    /// Opens `url` and waits for the widget's launcher.
+    pub async fn open_with_widget(&self, url: &str) -> Element {
+        self.client.goto(url).await.expect("navigate");
+        self.wait_shadow("[data-testid=launcher]").await
+    }
+
+    /// Runs `script` (a function body; `arguments` holds `args`) in the page.
+    pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// The element matching `selector` inside the widget's shadow root, if any now.
+    pub async fn shadow_find(&self, selector: &str) -> Option<Element> {
+        let host = self
+            .client
+            .find(Locator::Css("#helper-widget-root"))
+            .await
+            .ok()?;
+        let root = host.shadow_root().await.ok()?;
+        root.find(Locator::Css(selector)).await.ok()
+    }
+
+    /// Waits until `selector` matches inside the shadow root.
+    pub async fn wait_shadow(&self, selector: &str) -> Element {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(el) = self.shadow_find(selector).await {
+                return el;
+            }
+            if Instant::now() > deadline {
+                let logs = self.console().await;
+                panic!(
+                    "timed out waiting for {selector} in the widget's shadow root\nconsole: {logs}"
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the JavaScript expression `expr` is truthy in the page.
+    pub async fn wait_js(&self, expr: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let v = self.js(&format!("return !!({expr});"), vec![]).await;
+            if v == Value::Bool(true) {
+                return;
+            }
+            if Instant::now() > deadline {
+                let logs = self.console().await;
+                panic!("timed out waiting for `{expr}`\nconsole: {logs}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Evaluates `expr` against the shadow root (bound to `root`) and returns the value.
+    pub async fn in_shadow(&self, expr: &str) -> Value {
+        self.js(
+            &format!(
+                "const root = document.getElementById('helper-widget-root').shadowRoot; return ({expr});"
+            ),
+            vec![],
+        )
+        .await
+    }
+
+    /// Whether the panel is open: present, without `hidden`, and rendered.
+    pub async fn panel_open(&self) -> bool {
+        match self.shadow_find("[data-testid=widget-panel]").await {
+            Some(panel) => {
+                panel.attr("hidden").await.ok().flatten().is_none()
+                    && panel.is_displayed().await.unwrap_or(false)
+            }
+            None => false,
+        }
+    }
+
+    /// Waits until the panel's open state equals `open`.
+    pub async fn wait_panel(&self, open: bool) {
+        let deadline = Instant::now() + WAIT;
+        while self.panel_open().await != open {
+            assert!(
+                Instant::now() < deadline,
+                "panel did not become {}",
+                if open { "open" } else { "closed" }
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The browser console so far, for failure messages.
+    pub async fn console(&self) -> String {
+        // chromedriver's log endpoint is not in fantoccini's API; a page-side capture is
+        // enough for diagnosis.
+        self.client
+            .execute("return (window.__consoleLog || []).join('\\n');", vec![])
+            .await
+            .map(|v| v.as_str().unwrap_or_default().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// Ends the session and the driver.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill().await;
+    }
+}
+
+/// A script for host pages that records console errors and warnings into
+/// `window.__consoleLog`, so failures can print them. Put it first in `<head>`.
+pub const CONSOLE_CAPTURE: &str = r#"<script>
+window.__consoleLog = [];
+['error', 'warn'].forEach(function (level) {
+  var orig = console[level];
+  console[level] = function () {
+    window.__consoleLog.push(level + ': ' + Array.prototype.map.call(arguments, String).join(' '));
+    return orig.apply(console, arguments);
+  };
+});
+window.addEventListener('error', function (e) { window.__consoleLog.push('uncaught: ' + e.message); });
+window.addEventListener('unhandledrejection', function (e) { window.__consoleLog.push('unhandled: ' + e.reason); });
+</script>"#;
+
+async fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    l.local_addr().expect("addr").port()
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Serves the demo: the local Helper-compatible API on 127.0.0.1:8081 and `trunk serve` of
+# index.html on http://127.0.0.1:8080 (Trunk proxies /api to the server). Installs whatever is
+# missing first. Extra arguments go to the server (see `cargo run -p helper-dev-server -- --help`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --build
+source scripts/env.sh
+
+cargo build -p helper-dev-server
+./target/debug/helper-dev-server --addr 127.0.0.1:8081 "$@" &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT INT TERM
+
+echo "Demo: http://127.0.0.1:8080/  (API: http://127.0.0.1:8081)"
+trunk serve --open=false

@@ -1,0 +1,77 @@
+//! The functions `sdk.js` calls once the wasm has loaded. The loader owns the public
+//! `window.HelperWidget` object, its queue of early calls and its listener registry; these
+//! are the operations behind it. Every one is safe to call in any state: before `init` or
+//! after `destroy` they do nothing.
+
+use super::{events, js_config};
+use wasm_bindgen::prelude::*;
+
+/// `HelperWidget.init(config)`: mounts the widget (replacing any mounted one).
+///
+/// `emit` is the loader's `emit(name, detail)`; `script_url` is the absolute URL of `sdk.js`,
+/// whose origin is the default API host.
+#[wasm_bindgen(js_name = hwInit)]
+pub fn hw_init(config: JsValue, emit: js_sys::Function, script_url: String) -> Result<(), JsValue> {
+    events::set_emitter(Some(emit));
+    let config = js_config::read(&config);
+    super::mount(config, script_url).map_err(|e| {
+        let message = e.to_string();
+        events::emit("error", error_detail(&message));
+        JsValue::from(e)
+    })
+}
+
+/// `HelperWidget.destroy()`: removes every node, listener and timer the widget added.
+#[wasm_bindgen(js_name = hwDestroy)]
+pub fn hw_destroy() {
+    super::unmount();
+}
+
+/// `HelperWidget.show()`.
+#[wasm_bindgen(js_name = hwShow)]
+pub fn hw_show() {
+    super::with_ui(|ui| ui.show());
+}
+
+/// `HelperWidget.hide()`.
+#[wasm_bindgen(js_name = hwHide)]
+pub fn hw_hide() {
+    super::with_ui(|ui| ui.hide());
+}
+
+/// `HelperWidget.toggle()`.
+#[wasm_bindgen(js_name = hwToggle)]
+pub fn hw_toggle() {
+    super::with_ui(|ui| ui.toggle());
+}
+
+/// `HelperWidget.minimize()`.
+#[wasm_bindgen(js_name = hwMinimize)]
+pub fn hw_minimize() {
+    super::with_ui(|ui| ui.set_minimized(true));
+}
+
+/// `HelperWidget.maximize()`.
+#[wasm_bindgen(js_name = hwMaximize)]
+pub fn hw_maximize() {
+    super::with_ui(|ui| ui.set_minimized(false));
+}
+
+/// `HelperWidget.toggleMinimize()`.
+#[wasm_bindgen(js_name = hwToggleMinimize)]
+pub fn hw_toggle_minimize() {
+    super::with_ui(|ui| ui.toggle_minimized());
+}
+
+/// `HelperWidget.sendPrompt(text)`: as a click on a `data-helper-prompt` element.
+#[wasm_bindgen(js_name = hwSendPrompt)]
+pub fn hw_send_prompt(text: JsValue) {
+    let text = text.as_string().unwrap_or_default();
+    super::with_ui(|ui| ui.prompt(text));
+}
+
+fn error_detail(message: &str) -> JsValue {
+    let detail = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&detail, &"message".into(), &message.into());
+    detail.into()
+}

@@ -1,0 +1,77 @@
+//! The chat panel: a dialog labelled by its title, holding the transcript and the composer.
+
+use super::{Composer, Transcript, UiState};
+use leptos::html;
+use leptos::prelude::*;
+
+/// The chat panel. Non-modal on desktop (visitors may Tab back to the page); full screen
+/// below 640 px (see the stylesheet).
+#[component]
+pub fn Panel(
+    /// Header title.
+    title: String,
+    /// Panel state.
+    ui: UiState,
+    /// Where focus returns when the panel is closed from inside it.
+    launcher_ref: NodeRef<html::Button>,
+) -> impl IntoView {
+    let composer_ref = NodeRef::<html::Textarea>::new();
+    let close = move || {
+        ui.hide();
+        if let Some(button) = launcher_ref.get_untracked() {
+            let _ = button.focus();
+        }
+    };
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            ev.stop_propagation();
+            close();
+        }
+    };
+    focus_composer_when_opened(ui, composer_ref);
+    view! {
+        <section
+            id="hw-panel"
+            class="hw-panel"
+            class:hw-panel--minimized=move || ui.minimized.get()
+            data-testid="widget-panel"
+            role="dialog"
+            aria-labelledby="hw-title"
+            hidden=move || !ui.open.get()
+            on:keydown=on_keydown
+        >
+            <header class="hw-header">
+                <h2 id="hw-title" class="hw-title">{title}</h2>
+                <button
+                    type="button"
+                    class="hw-icon-button"
+                    aria-label="Close chat"
+                    on:click=move |_| close()
+                >
+                    <svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true">
+                        <path d="M6 6l12 12M18 6L6 18" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+                    </svg>
+                </button>
+            </header>
+            <Transcript />
+            <Composer composer_ref=composer_ref />
+        </section>
+    }
+}
+
+/// Moves focus into the composer whenever the panel opens, so keyboard and screen-reader users
+/// land where they can type (APG dialog pattern).
+fn focus_composer_when_opened(ui: UiState, composer_ref: NodeRef<html::Textarea>) {
+    Effect::new(move |was_open: Option<bool>| {
+        let open = ui.open.get();
+        if open && was_open == Some(false) {
+            // After this tick's DOM update has removed `hidden`: a hidden element can't be focused.
+            request_animation_frame(move || {
+                if let Some(textarea) = composer_ref.get_untracked() {
+                    let _ = textarea.focus();
+                }
+            });
+        }
+        open
+    });
+}
