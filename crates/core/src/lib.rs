@@ -5,8 +5,10 @@
 //! and the local Helper-compatible server (whose tests decode what it streams with
 //! [`protocol`]).
 //!
+//! - [`chat`]: how a streamed reply's events change the message being built.
 //! - [`config`]: the embedding page's `helperWidgetConfig`, validated field by field.
 //! - [`protocol`]: bytes of a chat reply in, typed stream events out, at any chunking.
 
+pub mod chat;
 pub mod config;
 pub mod protocol;
