@@ -7,8 +7,10 @@
 //!
 //! - [`chat`]: how a streamed reply's events change the message being built.
 //! - [`config`]: the embedding page's `helperWidgetConfig`, validated field by field.
+//! - [`markdown`]: reply markdown to a sanitized node tree, whole or incrementally while it streams.
 //! - [`protocol`]: bytes of a chat reply in, typed stream events out, at any chunking.
 
 pub mod chat;
 pub mod config;
+pub mod markdown;
 pub mod protocol;

@@ -1,0 +1,158 @@
+//! Streaming markdown: a reply arrives as text deltas and is rendered as it grows, settling
+//! finished top-level blocks so that each push costs O(open tail), not O(message).
+//!
+//! # Settling rule
+//!
+//! Only `source[settled_end..]` (the *tail*) is ever parsed; `settled_end` is always the start of
+//! a line. After each push the tail is parsed and its top-level blocks `B1 … Bn` found. Block `Bi`
+//! (i < n) is settled — emitted once and never rebuilt — when `Bi+1` starts on a line that is
+//! followed by at least one more complete line (one ending in `\n`). `settled_end` then moves to
+//! the start of the line where the first unsettled block begins.
+//!
+//! Why this is enough. CommonMark assigns lines to blocks one line at a time, and at the top
+//! level only the last block is open: when a line starts `Bi+1`, `Bi` is closed for good.
+//! Appending text can change only the last, incomplete line and add lines after it, so what we
+//! must rule out is that the line starting `Bi+1` is re-read differently:
+//! - it must be complete: a partial last line can still change kind (`***` is a thematic break
+//!   ending a list, `***x` is a lazy continuation of that list's paragraph; `- ` cannot interrupt
+//!   a paragraph, `- x` can);
+//! - the line after it must be complete too: a block's existence can depend on its next line (a
+//!   table needs its delimiter row, and `-|-` becomes `-|-x`, which is no delimiter row).
+//!
+//! Everything that later text can still change lives in the last block (or, until the next
+//! complete line, the last two), which stays in the tail: setext underlines and table delimiter
+//! rows turn an *open* paragraph into a heading/table; lazy continuation lines, list items after
+//! blank lines (tight vs loose), indented continuations and block-quote continuation only extend
+//! the open block; an unclosed fenced code block or HTML block of kinds 1–5 runs to the end of the
+//! tail, so it is the last block until it closes. Re-parsing from the start of a line keeps
+//! indentation (and so list/code column arithmetic) exactly as in the whole document.
+//!
+//! # Limits
+//! - Link reference definitions are global: those in settled text are remembered and resolve
+//!   references in the tail, but a reference whose definition arrives *after* its block settled
+//!   stays unlinked (the whole-document render would link it), and a label defined twice resolves
+//!   to the first definition only if both are in settled text.
+//! - Cost per push is linear in the tail. A single giant block (a long list — its tightness is
+//!   decided by its last items —, a long table, code block or paragraph) is the inherent worst
+//!   case: it is re-parsed on each push until it closes.
+//!
+//! Must not depend on the DOM; the widget applies [`Update`]s.
+
+use super::build::{self, Defs};
+use super::Node;
+
+/// What one push changed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Update {
+    /// Blocks that became settled with this push, in order; they never change again and follow
+    /// the blocks settled before.
+    pub settled: Vec<Node>,
+    /// The new rendering of the still-open tail, replacing the previous tail.
+    pub tail: Vec<Node>,
+    /// `tail` is equal to the previous tail (and `settled` is empty): the DOM can be left alone.
+    pub tail_unchanged: bool,
+}
+
+/// A streaming message. See the module docs for the settling rule.
+#[derive(Debug, Default)]
+pub struct IncrementalMarkdown {
+    source: String,
+    /// Byte offset of the first unsettled line; everything before it has been emitted as settled.
+    settled_end: usize,
+    /// Link reference definitions from settled text.
+    defs: Defs,
+    tail: Vec<Node>,
+    last_parse_len: usize,
+    total_parse_len: usize,
+}
+
+/// Start of the line containing byte `at` of `text`.
+fn line_start(text: &[u8], at: usize) -> usize {
+    text.get(..at)
+        .and_then(|b| memchr::memrchr(b'\n', b))
+        .map_or(0, |p| p + 1)
+}
+
+impl IncrementalMarkdown {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends a delta. Returns the blocks that became settled with this push (in order; they
+    /// never change again) and the new rendering of the still-open tail, which replaces the
+    /// previous tail.
+    pub fn push(&mut self, delta: &str) -> Update {
+        self.source.push_str(delta);
+        self.step(false)
+    }
+
+    /// End of the message: everything left becomes settled (`Update::tail` is empty). Text pushed
+    /// after this starts new blocks.
+    pub fn finish(&mut self) -> Update {
+        self.step(true)
+    }
+
+    /// Everything pushed so far.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Bytes parsed by the last push or finish (the tail's length): the per-push work.
+    pub fn last_parse_len(&self) -> usize {
+        self.last_parse_len
+    }
+
+    /// Bytes parsed by all pushes so far.
+    pub fn total_parse_len(&self) -> usize {
+        self.total_parse_len
+    }
+
+    fn step(&mut self, finish: bool) -> Update {
+        let text = self.source.get(self.settled_end..).unwrap_or("");
+        self.last_parse_len = text.len();
+        self.total_parse_len += text.len();
+        let parsed = build::parse(text, &self.defs);
+        let bytes = text.as_bytes();
+
+        // Blocks starting before `stable` start on a line followed by another complete line.
+        let stable = if finish {
+            usize::MAX
+        } else {
+            let incomplete = line_start(bytes, bytes.len());
+            line_start(bytes, incomplete.saturating_sub(1))
+        };
+        let first_open = if finish {
+            parsed.blocks.len()
+        } else {
+            parsed
+                .blocks
+                .iter()
+                .rposition(|&(start, _)| start < stable)
+                .unwrap_or(0)
+        };
+        // Nothing settles when the first block is still open: the text before it (blank lines,
+        // a link definition whose title may still follow) is then re-read with it.
+        let (cut_node, cut_byte) = match parsed.blocks.get(first_open) {
+            _ if finish => (parsed.nodes.len(), bytes.len()),
+            Some(&(start, node)) if first_open > 0 => (node, line_start(bytes, start)),
+            _ => (0, 0),
+        };
+
+        for (label, dest, title, end) in parsed.defs {
+            if end <= cut_byte {
+                self.defs.entry(label).or_insert((dest, title));
+            }
+        }
+        self.settled_end += cut_byte;
+
+        let mut settled = parsed.nodes;
+        let tail = settled.split_off(cut_node.min(settled.len()));
+        let tail_unchanged = settled.is_empty() && tail == self.tail;
+        self.tail.clone_from(&tail);
+        Update {
+            settled,
+            tail,
+            tail_unchanged,
+        }
+    }
+}
