@@ -346,6 +346,7 @@ async fn chat(
                 cors: Some(CorsMark::Never),
             })
         }
+        Some(Fault::HttpError { status }) => return Err(Error::Injected(status).into()),
         _ => {}
     }
     let claims = claims(&app, &headers)?;
@@ -496,6 +497,9 @@ fn decide_reply(
             kb::ESCALATION_TEXT.to_string(),
             Vec::new(),
         )
+    } else if let Some(text) = app.take_scripted_reply() {
+        let sources = kb::sources(&text, None);
+        ("knowledge_base", json!({ "query": content }), text, sources)
     } else {
         let article = kb::lookup(content);
         (

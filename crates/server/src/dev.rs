@@ -24,6 +24,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/__dev/fault", post(fault))
         .route("/__dev/settings", post(settings))
         .route("/__dev/reset", post(reset))
+        .route("/__dev/reply", post(scripted_reply))
         .route("/__dev/staff-reply", post(staff_reply))
         .route("/__dev/hmac", get(hmac))
 }
@@ -75,8 +76,23 @@ async fn settings(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
     Ok(Json(status(&app)).into_response())
 }
 
+#[derive(Deserialize)]
+struct ScriptedReply {
+    text: String,
+}
+
+/// `{"text": "…"}`: the next model answer is this markdown instead of a knowledge-base article
+/// (same tool call, sources from its `[(n)](url)` citations, same format and pacing). For
+/// tests of how the widget renders arbitrary (including hostile) replies.
+async fn scripted_reply(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
+    let reply: ScriptedReply = serde_json::from_slice(&body).map_err(bad)?;
+    lock(&app.scripted).push_back(reply.text);
+    Ok(Json(status(&app)).into_response())
+}
+
 async fn reset(State(app): State<Arc<App>>) -> ApiResult {
     *app.store() = Default::default();
+    lock(&app.scripted).clear();
     app.faults().clear();
     *lock(&app.settings) = Settings::from_options(&app.options);
     Ok(Json(status(&app)).into_response())

@@ -32,6 +32,9 @@ pub enum Error {
     /// 500 `{"error":"Failed to send message"}` and similar handled failures.
     #[error("{0}")]
     Internal(String),
+    /// An injected error status (the `http-error` fault), `{"error":"Injected failure (S)"}`.
+    #[error("Injected failure ({0})")]
+    Injected(u16),
     /// Binding or serving the socket failed.
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
@@ -87,6 +90,10 @@ impl IntoResponse for Rejection {
                 json!({ "valid": false, "error": message }),
             ),
             Error::NotFound(_) => (StatusCode::NOT_FOUND, json!({ "error": message })),
+            Error::Injected(code) => (
+                StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                json!({ "error": message }),
+            ),
             Error::Thrown(_) | Error::Internal(_) | Error::Io(_) | Error::Token(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 json!({ "error": message }),

@@ -30,6 +30,9 @@ pub enum Fault {
     },
     /// One byte per write.
     OneByte,
+    /// An HTTP error status with Helper's `{"error": …}` body and CORS headers: a failure the
+    /// widget can read (unlike `server-error`).
+    HttpError { status: u16 },
 }
 
 fn default_after_tokens() -> usize {
@@ -43,7 +46,7 @@ impl std::str::FromStr for Fault {
     type Err = String;
 
     /// `error-part[:TOKENS]`, `drop-after:BYTES`, `unauthorized`, `server-error`,
-    /// `slow[:MS]`, `one-byte`.
+    /// `slow[:MS]`, `one-byte`, `http-error:STATUS`.
     fn from_str(s: &str) -> Result<Self, String> {
         let (kind, arg) = s.split_once(':').map_or((s, None), |(k, a)| (k, Some(a)));
         let num = |default: Option<u64>| -> Result<u64, String> {
@@ -60,9 +63,15 @@ impl std::str::FromStr for Fault {
             "server-error" => Fault::ServerError,
             "slow" => Fault::Slow { pace_ms: num(Some(default_slow_ms()))? },
             "one-byte" => Fault::OneByte,
+            "http-error" => Fault::HttpError {
+                status: u16::try_from(num(None)?)
+                    .ok()
+                    .filter(|s| (400..600).contains(s))
+                    .ok_or_else(|| format!("fault {s:?} needs a status from 400 to 599"))?,
+            },
             _ => {
                 return Err(format!(
-                    "unknown fault {kind:?} (error-part, drop-after, unauthorized, server-error, slow, one-byte)"
+                    "unknown fault {kind:?} (error-part, drop-after, unauthorized, server-error, slow, one-byte, http-error)"
                 ))
             }
         })

@@ -26,16 +26,19 @@
 //! `POST /api/chat` also takes query parameters for one request: `format=v4|v5|seed`,
 //! `chunking=token|byte|whole`, `pace_ms=N`, `fault=<fault>` (text form of [`Fault`]:
 //! `error-part[:TOKENS]`, `drop-after:BYTES`, `unauthorized`, `server-error`, `slow[:MS]`,
-//! `one-byte`).
+//! `one-byte`, `http-error:STATUS`).
 //!
 //! Dev-only control routes (not Helper's; CORS always on):
 //! - `GET /__dev/health` → `{"ok":true,"format":…,"paceMs":…,"chunking":…,"corsGaps":…,"pendingFaults":n}`
 //! - `POST /__dev/fault` `{"kind":"drop-after","bytes":200,"count":1}` → the next `count`
 //!   `/api/chat` requests get that fault (kinds: `error-part` {after_tokens}, `drop-after`
-//!   {bytes}, `unauthorized`, `server-error`, `slow` {pace_ms}, `one-byte`).
+//!   {bytes}, `unauthorized`, `server-error`, `slow` {pace_ms}, `one-byte`, `http-error` {status}).
 //! - `POST /__dev/settings` `{"format":"v5","paceMs":0,"chunking":"byte","corsGaps":true}`
 //!   (any subset) changes the delivery settings until reset.
-//! - `POST /__dev/reset` forgets conversations, queued faults and settings changes.
+//! - `POST /__dev/reset` forgets conversations, queued faults, scripted replies and settings
+//!   changes.
+//! - `POST /__dev/reply` `{"text":"…markdown…"}` → the next model answer is that text instead of
+//!   a knowledge-base article (for rendering tests).
 //! - `POST /__dev/staff-reply` `{"conversationSlug","content","staffName"?}` adds a staff
 //!   message (for unread counts and history).
 //! - `GET /__dev/hmac?email=E[&timestamp=MS]` → `{"email","timestamp","emailHash"}` signed with
@@ -134,6 +137,8 @@ pub struct App {
     settings: Mutex<Settings>,
     store: Mutex<store::Store>,
     faults: Mutex<faults::FaultQueue>,
+    /// Replies queued by `POST /__dev/reply`, used instead of the knowledge base.
+    scripted: Mutex<std::collections::VecDeque<String>>,
 }
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it: every critical section
@@ -149,7 +154,13 @@ impl App {
             options,
             store: Mutex::new(store::Store::default()),
             faults: Mutex::new(faults::FaultQueue::default()),
+            scripted: Mutex::default(),
         }
+    }
+
+    /// The next scripted reply, if a test queued one.
+    fn take_scripted_reply(&self) -> Option<String> {
+        lock(&self.scripted).pop_front()
     }
 
     fn settings(&self) -> Settings {

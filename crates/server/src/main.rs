@@ -14,7 +14,8 @@ use std::time::Duration;
 /// Dev control routes (CORS on): GET /__dev/health; POST /__dev/fault
 /// {"kind":"drop-after","bytes":200,"count":1} for the next N /api/chat requests (kinds:
 /// error-part {after_tokens}, drop-after {bytes}, unauthorized, server-error, slow {pace_ms},
-/// one-byte); POST /__dev/settings {"format","paceMs","chunking","corsGaps"}; POST /__dev/reset;
+/// one-byte, http-error {status}); POST /__dev/settings {"format","paceMs","chunking","corsGaps"};
+/// POST /__dev/reply {"text"} (the next answer); POST /__dev/reset;
 /// POST /__dev/staff-reply {"conversationSlug","content","staffName"}; GET
 /// /__dev/hmac?email=E. Per request: /api/chat?format=v5&chunking=byte&pace_ms=0&fault=slow:300.
 #[derive(Parser, Debug)]
@@ -40,7 +41,7 @@ struct Cli {
     #[arg(long)]
     token_ttl_secs: Option<u64>,
     /// A fault on every /api/chat request: error-part[:TOKENS], drop-after:BYTES, unauthorized,
-    /// server-error, slow[:MS], one-byte.
+    /// server-error, slow[:MS], one-byte, http-error:STATUS.
     #[arg(long)]
     fault: Option<Fault>,
     /// Secret for tokens and identified-visitor HMACs (the mailbox's widgetHMACSecret).

@@ -141,3 +141,39 @@ async fn a_fault_given_at_start_applies_to_every_request() {
         400
     );
 }
+
+#[tokio::test]
+async fn http_error_fault_is_a_readable_error_with_cors() {
+    let s = default_server().await;
+    let t = s.anonymous().await;
+    let slug = s.conversation(&t, false).await;
+    s.dev(
+        "/__dev/fault",
+        json!({ "kind": "http-error", "status": 503 }),
+    )
+    .await;
+    let r = s.chat(&t, &slug, "refund", "").await;
+    r.assert_error(503, "Injected failure (503)");
+    assert!(
+        r.has_cors(),
+        "unlike server-error, the widget can read this one"
+    );
+    let r = s.chat(&t, &slug, "refund", "?fault=http-error:429").await;
+    r.assert_error(429, "Injected failure (429)");
+    assert!("http-error:200".parse::<Fault>().is_err());
+    assert!("http-error".parse::<Fault>().is_err());
+}
+
+#[tokio::test]
+async fn scripted_reply_replaces_the_next_answer_once() {
+    let s = default_server().await;
+    let t = s.anonymous().await;
+    let slug = s.conversation(&t, false).await;
+    let text = "<script>alert(1)</script> see [(1)](https://docs.example.com/x)";
+    s.dev("/__dev/reply", json!({ "text": text })).await;
+    let r = s.chat(&t, &slug, "refund", "").await;
+    assert_eq!(v4_text(&r.body), text);
+    assert!(r.body.contains("h:{") && r.body.contains("https://docs.example.com/x"));
+    let r = s.chat(&t, &slug, "refund", "").await;
+    assert_eq!(v4_text(&r.body), answer("refund"));
+}
