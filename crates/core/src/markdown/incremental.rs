@@ -16,8 +16,10 @@
 //! - it must be complete: a partial last line can still change kind (`***` is a thematic break
 //!   ending a list, `***x` is a lazy continuation of that list's paragraph; `- ` cannot interrupt
 //!   a paragraph, `- x` can);
-//! - the line after it must be complete too: a block's existence can depend on its next line (a
-//!   table needs its delimiter row, and `-|-` becomes `-|-x`, which is no delimiter row).
+//! - the line after it must be complete too: a block's kind can depend on its next line (a table
+//!   needs its delimiter row, and `-|-` becomes `-|-x`, which is none). With pulldown-cmark such a
+//!   line never merges back into the block before (its tables cannot interrupt a paragraph), but
+//!   GFM's can; one line of delay keeps the rule sound without relying on that detail.
 //!
 //! Everything that later text can still change lives in the last block (or, until the next
 //! complete line, the last two), which stays in the tail: setext underlines and table delimiter

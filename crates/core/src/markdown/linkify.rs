@@ -14,7 +14,7 @@ use super::{Element, Node};
 /// Leading/trailing spaces and C0 controls are trimmed as browsers do; any control character left
 /// inside (a browser would silently drop `java\tscript:`'s tab) rejects the URL outright, and so
 /// does anything without an explicit scheme (relative and protocol-relative `//host` URLs).
-pub(crate) fn safe_href(url: &str) -> Option<String> {
+pub fn safe_href(url: &str) -> Option<String> {
     let url = url.trim_matches(|c: char| c <= ' ');
     if url.chars().any(|c| c.is_control()) {
         return None;

@@ -32,6 +32,7 @@ mod incremental;
 mod linkify;
 
 pub use incremental::{IncrementalMarkdown, Update};
+pub use linkify::safe_href;
 
 /// A sanitized, DOM-agnostic tree. The widget turns it into DOM nodes with createElement /
 /// createTextNode / setAttribute only (never innerHTML), so everything here must already be safe.
