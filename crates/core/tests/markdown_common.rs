@@ -105,7 +105,7 @@ pub fn check_stream(chunks: &[&str], check_prefix_render: bool) -> usize {
 pub struct Rng(pub u64);
 
 impl Rng {
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -113,13 +113,15 @@ impl Rng {
     }
 
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 }
 
 /// Splits `text` at `cuts` random char boundaries.
 pub fn random_split<'a>(text: &'a str, cuts: usize, rng: &mut Rng) -> Vec<&'a str> {
-    let bounds: Vec<usize> = (1..text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+    let bounds: Vec<usize> = (1..text.len())
+        .filter(|&i| text.is_char_boundary(i))
+        .collect();
     let mut points: Vec<usize> = (0..cuts)
         .filter_map(|_| bounds.get(rng.below(bounds.len())).copied())
         .collect();

@@ -162,7 +162,11 @@ fn per_push_work_is_bounded() {
     let mut parsed = Vec::with_capacity(pushes);
     let mut settled = Vec::new();
     for i in 0..pushes {
-        let end = if i + 1 == pushes { doc.len() } else { (i + 1) * size };
+        let end = if i + 1 == pushes {
+            doc.len()
+        } else {
+            (i + 1) * size
+        };
         let u = md.push(&doc[i * size..end]);
         settled.extend(u.settled);
         parsed.push(md.last_parse_len());
@@ -177,5 +181,9 @@ fn per_push_work_is_bounded() {
         "re-parsed bytes: first 10% {first}, last 10% {last}"
     );
     // And the total is linear, not quadratic, in the message length.
-    assert!(md.total_parse_len() < 60 * doc.len(), "{}", md.total_parse_len());
+    assert!(
+        md.total_parse_len() < 60 * doc.len(),
+        "{}",
+        md.total_parse_len()
+    );
 }

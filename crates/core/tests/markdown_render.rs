@@ -49,7 +49,10 @@ fn lists_tight_loose_nested_ordered() {
         r("- a\n- b\n  1. c\n  2. d"),
         "<ul><li>a</li><li>b<ol><li>c</li><li>d</li></ol></li></ul>"
     );
-    assert_eq!(r("- a\n\n- b"), "<ul><li><p>a</p></li><li><p>b</p></li></ul>");
+    assert_eq!(
+        r("- a\n\n- b"),
+        "<ul><li><p>a</p></li><li><p>b</p></li></ul>"
+    );
     assert_eq!(r("3. a\n4. b"), "<ol start=\"3\"><li>a</li><li>b</li></ol>");
     assert_eq!(
         r("- [x] done\n- [ ] todo"),
@@ -164,10 +167,7 @@ fn disallowed_link_targets_show_only_their_text() {
     }
     assert_eq!(r("[click](javascript:alert(1))"), "<p>click</p>");
     assert_eq!(r("<javascript:alert(1)>"), "<p>javascript:alert(1)</p>");
-    assert_eq!(
-        r("[ref]\n\n[ref]: javascript:alert(1)"),
-        "<p>ref</p>"
-    );
+    assert_eq!(r("[ref]\n\n[ref]: javascript:alert(1)"), "<p>ref</p>");
 }
 
 #[test]
@@ -198,8 +198,30 @@ fn only_allowed_tags_and_attributes_in_a_full_reply() {
     );
     let nodes = render(&hostile);
     let allowed_tags = [
-        "p", "em", "strong", "del", "code", "pre", "a", "ul", "ol", "li", "blockquote", "h3", "h4",
-        "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr", "br", "input",
+        "p",
+        "em",
+        "strong",
+        "del",
+        "code",
+        "pre",
+        "a",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "hr",
+        "br",
+        "input",
     ];
     for e in elements(&nodes) {
         assert!(allowed_tags.contains(&e.tag), "{}", e.tag);
@@ -216,7 +238,9 @@ fn only_allowed_tags_and_attributes_in_a_full_reply() {
                 ("code", "data-lang") => value
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || "_+-#.".contains(c)),
-                ("th" | "td", "data-align") => ["left", "center", "right"].contains(&value.as_str()),
+                ("th" | "td", "data-align") => {
+                    ["left", "center", "right"].contains(&value.as_str())
+                }
                 ("input", "type") => value == "checkbox",
                 ("input", "disabled" | "checked") => value.is_empty(),
                 _ => false,

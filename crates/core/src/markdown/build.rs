@@ -55,8 +55,8 @@ pub(crate) fn parse(text: &str, known: &Defs) -> Parsed {
             .get(&normalize_label(&link.reference))
             .map(|(dest, title)| (CowStr::from(dest.clone()), CowStr::from(title.clone())))
     };
-    let mut events = Parser::new_with_broken_link_callback(text, OPTIONS, Some(callback))
-        .into_offset_iter();
+    let mut events =
+        Parser::new_with_broken_link_callback(text, OPTIONS, Some(callback)).into_offset_iter();
     let mut builder = Builder::default();
     let mut blocks = Vec::new();
     let mut depth = 0usize;
@@ -286,7 +286,10 @@ impl Builder {
             Event::HardBreak => self.add(Node::Element(element("br", Vec::new()))),
             Event::Rule => self.add(Node::Element(element("hr", Vec::new()))),
             Event::TaskListMarker(checked) => {
-                let mut attrs = vec![("type", "checkbox".to_string()), ("disabled", String::new())];
+                let mut attrs = vec![
+                    ("type", "checkbox".to_string()),
+                    ("disabled", String::new()),
+                ];
                 if checked {
                     attrs.push(("checked", String::new()));
                 }

@@ -119,7 +119,10 @@ fn url_at(b: &[u8], i: usize) -> Option<(usize, bool)> {
         return None;
     };
     let mut end = domain_start;
-    while b.get(end).is_some_and(|&c| !c.is_ascii_whitespace() && c != b'<') {
+    while b
+        .get(end)
+        .is_some_and(|&c| !c.is_ascii_whitespace() && c != b'<')
+    {
         end += 1;
     }
     let end = trim_trailing(b, i, end);
@@ -246,10 +249,7 @@ mod tests {
             ["see ", "<https://a.com/x?y=1>", ". ok"]
         );
         assert_eq!(parts("(www.a.com/b)"), ["(", "<http://www.a.com/b>", ")"]);
-        assert_eq!(
-            parts("www.a.com/b_(c)"),
-            ["<http://www.a.com/b_(c)>"]
-        );
+        assert_eq!(parts("www.a.com/b_(c)"), ["<http://www.a.com/b_(c)>"]);
         assert_eq!(parts("a www.x_y.com"), ["a www.x_y.com"]);
         assert_eq!(parts("xwww.a.com"), ["xwww.a.com"]);
         assert_eq!(

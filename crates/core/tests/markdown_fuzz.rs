@@ -1,0 +1,214 @@
+//! Randomized: no input or chunking makes the renderer panic, and streamed markdown-like
+//! documents always equal their whole-document render.
+
+#[path = "markdown_common.rs"]
+mod common;
+
+use common::{check_stream, random_split, Rng};
+use helper_widget_core::markdown::{render, IncrementalMarkdown, Node};
+
+/// Pieces that exercise the parser's and linkifier's edge cases, hostile ones included.
+const TOKENS: &[&str] = &[
+    "\n",
+    "\n",
+    "\n\n",
+    " ",
+    "  ",
+    "    ",
+    "\t",
+    "a",
+    "word ",
+    "*",
+    "**",
+    "_",
+    "~",
+    "~~",
+    "`",
+    "```",
+    "~~~",
+    "#",
+    "## ",
+    ">",
+    "> ",
+    "- ",
+    "* ",
+    "+ ",
+    "1. ",
+    "2) ",
+    "|",
+    " | ",
+    "|---|",
+    ":-:",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    "](",
+    "[x] ",
+    "[ ] ",
+    "<",
+    ">",
+    "&",
+    ";",
+    "&#106;",
+    "&amp;",
+    "\\",
+    "---",
+    "===",
+    "***",
+    "http://",
+    "https://",
+    "www.",
+    "@",
+    ".com",
+    ".org/",
+    "mailto:",
+    "javascript:",
+    "<script>",
+    "</script>",
+    "<img src=x onerror=alert(1)>",
+    "<!--",
+    "-->",
+    "<div>",
+    "</div>",
+    "<pre>",
+    "\u{0}",
+    "\r",
+    "é",
+    "🙂",
+    "\u{200b}",
+    "x@y.z",
+    "(1)",
+    "\"t\"",
+    "]:",
+    "[ref]",
+    "<https://a.com>",
+    "<a@b.co>",
+];
+
+fn token_soup(rng: &mut Rng, max_tokens: usize) -> String {
+    let n = rng.below(max_tokens) + 1;
+    let mut s = String::new();
+    for _ in 0..n {
+        s.push_str(TOKENS[rng.below(TOKENS.len())]);
+    }
+    s
+}
+
+fn random_chars(rng: &mut Rng, max: usize) -> String {
+    let n = rng.below(max);
+    (0..n)
+        .map(|_| match rng.below(4) {
+            0 => char::from_u32(rng.below(0x80) as u32).unwrap_or('x'),
+            1 => char::from_u32(rng.below(0x11_0000) as u32).unwrap_or('\u{fffd}'),
+            _ => {
+                let set = b"*_`#>-+|[]()!<&;:\\\n ~=.@";
+                set[rng.below(set.len())] as char
+            }
+        })
+        .collect()
+}
+
+fn walk_ok(nodes: &[Node]) {
+    for n in nodes {
+        if let Node::Element(e) = n {
+            for (name, _) in &e.attrs {
+                assert!(!name.starts_with("on") && *name != "style" && *name != "src");
+            }
+            walk_ok(&e.children);
+        }
+    }
+}
+
+#[test]
+fn never_panics_on_random_input_and_chunking() {
+    let mut rng = Rng(0xdead_beef_f00d_0042);
+    for round in 0..200_000 {
+        let s = if round % 3 == 0 {
+            random_chars(&mut rng, 40)
+        } else {
+            token_soup(&mut rng, 16)
+        };
+        let whole = render(&s);
+        walk_ok(&whole);
+        if round % 4 == 0 {
+            let mut md = IncrementalMarkdown::new();
+            let cuts = rng.below(6);
+            for chunk in random_split(&s, cuts, &mut rng) {
+                let u = md.push(chunk);
+                walk_ok(&u.settled);
+                walk_ok(&u.tail);
+            }
+            md.finish();
+        }
+    }
+}
+
+/// Line-structured documents (so blocks form and settle) checked for exact equivalence.
+const COUNT: usize = 6_000;
+const LINES: &[&str] = &[
+    "",
+    "",
+    "",
+    "para text",
+    "more *emph* text",
+    "lazy line",
+    "# heading",
+    "Setext",
+    "===",
+    "---",
+    "***",
+    "- item",
+    "- [x] task",
+    "* star item",
+    "+ plus",
+    "1. one",
+    "2. two",
+    "10) ten",
+    "  - nested",
+    "    indented",
+    "     deep",
+    "> quote",
+    "> - quoted item",
+    ">",
+    "```",
+    "```js",
+    "~~~",
+    "| a | b |",
+    "|---|:-:|",
+    "| 1 | 2 |",
+    "a | b",
+    "-|-",
+    "<div>",
+    "</div>",
+    "<script>",
+    "</script>",
+    "<!--",
+    "-->",
+    "text https://a.com/x_(y). end",
+    "\tTabbed",
+    "- a\tb",
+    "  continuation",
+    "   3. three",
+    "[link](https://x.com) and ![i](https://y/i.png)",
+];
+
+#[test]
+fn streamed_equals_whole_for_random_documents() {
+    let mut rng = Rng(0x0123_4567_89ab_cdef);
+    for _ in 0..COUNT {
+        let lines = rng.below(14) + 1;
+        let mut doc = String::new();
+        for _ in 0..lines {
+            doc.push_str(LINES[rng.below(LINES.len())]);
+            doc.push('\n');
+        }
+        if rng.below(3) == 0 {
+            doc.pop();
+        }
+        let cuts = rng.below(doc.len().max(1));
+        let chunks = random_split(&doc, cuts, &mut rng);
+        check_stream(&chunks, true);
+    }
+}
