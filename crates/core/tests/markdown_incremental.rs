@@ -81,6 +81,8 @@ fn constructs_that_change_earlier_lines() {
         "> - a\n>\n> - b\n\nq\n",
         "- [ ] task\n- [x] done\n\nq\n",
         "Term\n: not a deflist\n\nq\n",
+        "para\r\rnext\r\n- a\r\n\r\n  b\rmore\r\n\r\nq\r",
+        "a\r===\r\rb\r\n---\r\n\r\n```\r\ncode\r```\r\nz",
     ];
     for doc in cases {
         let chars: Vec<&str> = doc

@@ -6,7 +6,7 @@
 //! Only `source[settled_end..]` (the *tail*) is ever parsed; `settled_end` is always the start of
 //! a line. After each push the tail is parsed and its top-level blocks `B1 … Bn` found. Block `Bi`
 //! (i < n) is settled — emitted once and never rebuilt — when `Bi+1` starts on a line that is
-//! followed by at least one more complete line (one ending in `\n`). `settled_end` then moves to
+//! followed by at least one more complete line (one ending in `\n`, `\r\n` or `\r`). `settled_end` then moves to
 //! the start of the line where the first unsettled block begins.
 //!
 //! Why this is enough. CommonMark assigns lines to blocks one line at a time, and at the top
@@ -68,11 +68,25 @@ pub struct IncrementalMarkdown {
     total_parse_len: usize,
 }
 
-/// Start of the line containing byte `at` of `text`.
+/// Start of the line containing byte `at` of `text`. CommonMark ends lines at `\n`, `\r\n` and a
+/// lone `\r`; cutting at a `\n` only would re-parse (and emit twice) text after a lone `\r`.
 fn line_start(text: &[u8], at: usize) -> usize {
     text.get(..at)
-        .and_then(|b| memchr::memrchr(b'\n', b))
+        .and_then(|b| memchr::memrchr2(b'\n', b'\r', b))
         .map_or(0, |p| p + 1)
+}
+
+/// Start of the last complete line of `text` (0 if there is none).
+fn last_complete_line(text: &[u8]) -> usize {
+    let mut end = line_start(text, text.len());
+    // Step back over that line's ending, `\r\n` counting as one.
+    if end > 0 && text.get(end - 1) == Some(&b'\n') {
+        end -= 1;
+    }
+    if end > 0 && text.get(end - 1) == Some(&b'\r') {
+        end -= 1;
+    }
+    line_start(text, end)
 }
 
 impl IncrementalMarkdown {
@@ -120,8 +134,7 @@ impl IncrementalMarkdown {
         let stable = if finish {
             usize::MAX
         } else {
-            let incomplete = line_start(bytes, bytes.len());
-            line_start(bytes, incomplete.saturating_sub(1))
+            last_complete_line(bytes)
         };
         let first_open = if finish {
             parsed.blocks.len()
@@ -156,5 +169,22 @@ impl IncrementalMarkdown {
             tail,
             tail_unchanged,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_boundaries_include_carriage_returns() {
+        assert_eq!(line_start(b"ab\rcd", 4), 3);
+        assert_eq!(line_start(b"ab\r\ncd", 5), 4);
+        assert_eq!(last_complete_line(b"a\nb\r\nc"), 2);
+        assert_eq!(last_complete_line(b"a\nb\r\n"), 2);
+        assert_eq!(last_complete_line(b"a\rb\r"), 2);
+        assert_eq!(last_complete_line(b"a\n\nb"), 2);
+        assert_eq!(last_complete_line(b"abc"), 0);
+        assert_eq!(last_complete_line(b"abc\n"), 0);
     }
 }
