@@ -21,6 +21,10 @@
 //! Dialect: CommonMark with GitHub's tables, strikethrough, task lists and autolinks (the
 //! extended "bare URL / `www.` / e-mail" autolinks are found by [`linkify`], since pulldown-cmark
 //! does not make them). Parsing is pulldown-cmark's; this module never hand-parses markdown.
+//! Where pulldown-cmark differs from GitHub we follow pulldown-cmark; the visible case is that a
+//! table must follow a blank line (on GitHub it may interrupt a paragraph). Raw HTML is kept as
+//! the text of a `p`, line breaks included (`\n` in the text node), so show it with
+//! `white-space: pre-wrap` if its lines matter.
 //!
 //! For streaming see [`IncrementalMarkdown`] and its settling rule.
 //!
