@@ -19,8 +19,8 @@
 //!   bubble would look like a page title.
 //!
 //! Dialect: CommonMark with GitHub's tables, strikethrough, task lists and autolinks (the
-//! extended "bare URL / `www.` / e-mail" autolinks are found by our own `linkify` module, since pulldown-cmark
-//! does not make them). Parsing is pulldown-cmark's; this module never hand-parses markdown.
+//! extended "bare URL / `www.` / e-mail" autolinks are found by our own `linkify` module, since
+//! pulldown-cmark does not make them). Parsing is pulldown-cmark's; this module never hand-parses markdown.
 //! Where pulldown-cmark differs from GitHub we follow pulldown-cmark; the visible case is that a
 //! table must follow a blank line (on GitHub it may interrupt a paragraph). Raw HTML is kept as
 //! the text of a `p`, line breaks included (`\n` in the text node), so show it with
