@@ -19,5 +19,8 @@
 //! wasm-bindgen glue relative to its own URL and then calls the `hw*` exports in
 //! [`embed::exports`].
 
+pub mod api;
+pub mod chat;
 pub mod embed;
+pub mod events;
 pub mod widget;

@@ -54,7 +54,7 @@ fn panel_open() -> bool {
 }
 
 fn mount(config: Config) {
-    embed::mount(config, "http://127.0.0.1:9/sdk.js".into()).expect("mounts");
+    embed::mount(config, "http://127.0.0.1:9/sdk.js".into(), None).expect("mounts");
 }
 
 #[wasm_bindgen_test]

@@ -3,7 +3,8 @@
 //! are the operations behind it. Every one is safe to call in any state: before `init` or
 //! after `destroy` they do nothing.
 
-use super::{events, js_config};
+use super::js_config;
+use crate::events;
 use wasm_bindgen::prelude::*;
 
 /// `HelperWidget.init(config)`: mounts the widget (replacing any mounted one).
@@ -13,10 +14,14 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(js_name = hwInit)]
 pub fn hw_init(config: JsValue, emit: js_sys::Function, script_url: String) -> Result<(), JsValue> {
     events::set_emitter(Some(emit));
+    let refresh_auth = js_config::refresh_auth(&config);
     let config = js_config::read(&config);
-    super::mount(config, script_url).map_err(|e| {
+    super::mount(config, script_url, refresh_auth).map_err(|e| {
         let message = e.to_string();
-        events::emit("error", error_detail(&message));
+        events::emit(
+            "error",
+            events::detail(serde_json::json!({ "message": message })),
+        );
         JsValue::from(e)
     })
 }
@@ -68,10 +73,4 @@ pub fn hw_toggle_minimize() {
 pub fn hw_send_prompt(text: JsValue) {
     let text = text.as_string().unwrap_or_default();
     super::with_ui(|ui| ui.prompt(text));
-}
-
-fn error_detail(message: &str) -> JsValue {
-    let detail = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&detail, &"message".into(), &message.into());
-    detail.into()
 }

@@ -3,7 +3,7 @@
 
 use helper_widget_core::config::{Config, ConfigWarning};
 use serde_json::{Map, Value};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Reads `value` (normally `window.helperWidgetConfig` or the argument of `init`).
 ///
@@ -26,6 +26,22 @@ pub fn read(value: &JsValue) -> Config {
         warn_config(w);
     }
     config
+}
+
+/// The page's `refreshAuth` callback (embed-contract §3), if it is a function.
+pub fn refresh_auth(value: &JsValue) -> Option<js_sys::Function> {
+    if !value.is_object() {
+        return None;
+    }
+    let f = js_sys::Reflect::get(value, &"refreshAuth".into()).ok()?;
+    match f.dyn_into::<js_sys::Function>() {
+        Ok(f) => Some(f),
+        Err(other) if other.is_undefined() || other.is_null() => None,
+        Err(_) => {
+            warn("helperWidgetConfig.refreshAuth should be a function; ignoring it");
+            None
+        }
+    }
 }
 
 fn to_json(value: &JsValue) -> Option<Value> {

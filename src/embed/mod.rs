@@ -5,7 +5,6 @@
 //! [`crate::widget`] never look outside their shadow root, so they can be mounted into a plain
 //! `<div>` in tests.
 
-pub mod events;
 pub mod exports;
 mod js_config;
 mod page;
@@ -67,7 +66,11 @@ thread_local! {
 
 /// Mounts the widget under `<body>` (replacing one already mounted, so `init` twice leaves
 /// exactly one widget) and binds the page's `data-helper-*` elements.
-pub fn mount(config: Config, script_url: String) -> Result<(), EmbedError> {
+pub fn mount(
+    config: Config,
+    script_url: String,
+    refresh_auth: Option<js_sys::Function>,
+) -> Result<(), EmbedError> {
     unmount();
     let document = leptos::prelude::document();
     let body = document.body().ok_or(EmbedError::NoBody)?;
@@ -75,11 +78,18 @@ pub fn mount(config: Config, script_url: String) -> Result<(), EmbedError> {
 
     let ui_slot: Rc<RefCell<Option<UiState>>> = Rc::default();
     let slot = Rc::clone(&ui_slot);
+    let refresh_auth = refresh_auth.map(send_wrapper::SendWrapper::new);
     let view = mount_to(container, move || {
         let ui = UiState::new();
         *slot.borrow_mut() = Some(ui);
         page::sync_open_state(ui);
-        view! { <Widget config=config script_url=script_url ui=ui /> }.into_any()
+        match refresh_auth {
+            Some(f) => {
+                view! { <Widget config=config script_url=script_url refresh_auth=f ui=ui /> }
+                    .into_any()
+            }
+            None => view! { <Widget config=config script_url=script_url ui=ui /> }.into_any(),
+        }
     });
     let ui = ui_slot
         .borrow_mut()
@@ -94,7 +104,7 @@ pub fn mount(config: Config, script_url: String) -> Result<(), EmbedError> {
             host,
         })
     });
-    events::emit("ready", JsValue::UNDEFINED);
+    crate::events::emit("ready", JsValue::UNDEFINED);
     Ok(())
 }
 

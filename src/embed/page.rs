@@ -5,7 +5,8 @@
 //! from the click's target. A `MutationObserver` only exists to give late-added toggle elements
 //! their `data-helper-open` attribute.
 
-use super::{events, EmbedError};
+use super::EmbedError;
+use crate::events;
 use crate::widget::UiState;
 use gloo_events::EventListener;
 use leptos::prelude::*;

@@ -1,20 +1,30 @@
-//! The composer: a labelled textarea and the Send button.
+//! The composer: a labelled textarea, Send, and Stop while a reply streams.
 
+use super::use_chat;
+use crate::chat::Status;
 use leptos::html;
 use leptos::prelude::*;
 
-/// Where the visitor types. Enter sends, Shift+Enter adds a line.
+/// Where the visitor types. Enter sends, Shift+Enter adds a line. The text stays editable
+/// while a reply streams (the visitor can prepare the next question); it is cleared only once
+/// a message has really been sent, so typed text is never lost.
 #[component]
 pub fn Composer(
     /// Lets the panel focus the textarea when it opens.
     composer_ref: NodeRef<html::Textarea>,
 ) -> impl IntoView {
+    let chat = use_chat();
+    let store = chat.store();
     let (draft, set_draft) = signal(String::new());
-    let can_send = move || !draft.read().trim().is_empty();
+    let busy = move || store.status.get() != Status::Idle;
+    let can_send = move || !busy() && !draft.read().trim().is_empty();
     let send = move || {
-        if !draft.read_untracked().trim().is_empty() {
-            set_draft.set(String::new());
-        }
+        let text = draft.get_untracked();
+        chat.run(|chat| {
+            if chat.send(&text) {
+                set_draft.set(String::new());
+            }
+        });
     };
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
@@ -22,8 +32,13 @@ pub fn Composer(
             send();
         }
     };
+    let on_submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        send();
+    };
+    let stop = move |_| chat.run(|chat| chat.stop());
     view! {
-        <form class="hw-composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
+        <form class="hw-composer" on:submit=on_submit>
             <textarea
                 node_ref=composer_ref
                 class="hw-input"
@@ -34,6 +49,13 @@ pub fn Composer(
                 on:input:target=move |ev| set_draft.set(ev.target().value())
                 on:keydown=on_keydown
             ></textarea>
+            <Show when=busy>
+                <button type="button" class="hw-stop" aria-label="Stop" on:click=stop>
+                    <svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true">
+                        <rect x="6" y="6" width="12" height="12" rx="2" fill="currentColor" />
+                    </svg>
+                </button>
+            </Show>
             <button type="submit" class="hw-send" aria-label="Send message" disabled=move || !can_send()>
                 <svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <path d="M4 12l16-8-6 16-2.5-6.5L4 12z" fill="currentColor" />

@@ -1,21 +1,37 @@
 //! The widget's Leptos components, one per file, and the UI state the JavaScript API drives.
 //!
 //! Components only see their own shadow root: nothing here reads the host page, which is the
-//! [`crate::embed`] layer's job. Logic sits in named functions above each `view!`.
+//! [`crate::embed`] layer's job. They read the [`Store`] and call the [`Chat`] controller
+//! (provided as context); they never touch the network. Logic sits in named functions above
+//! each `view!`.
 
 mod composer;
+mod error_alert;
 mod launcher;
+mod loading;
+mod markdown_view;
+mod message;
 mod panel;
+mod sources;
 mod transcript;
 
 pub use composer::Composer;
+pub use error_alert::ErrorAlert;
 pub use launcher::Launcher;
+pub use loading::LoadingIndicator;
+pub use markdown_view::MessageContent;
+pub use message::MessageView;
 pub use panel::Panel;
+pub use sources::Sources;
 pub use transcript::Transcript;
 
-use helper_widget_core::config::Config;
+use crate::api::Api;
+use crate::chat::{Chat, Store};
+use helper_widget_core::config::{api_base, Config};
 use leptos::html;
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use std::rc::Rc;
 
 /// Panel state shared by the components and the `HelperWidget` methods. `Copy`: it is a
 /// bundle of arena signals owned by the mounted view, so it dies with the view.
@@ -82,6 +98,69 @@ impl Default for UiState {
     }
 }
 
+/// The chat controller, as a `Copy` handle components can capture in any closure (Leptos
+/// views need `Send` closures; the controller itself holds browser objects, so it lives in
+/// local arena storage, owned by the view).
+#[derive(Clone, Copy)]
+pub struct ChatHandle {
+    chat: StoredValue<Rc<Chat>, LocalStorage>,
+    store: Store,
+}
+
+impl ChatHandle {
+    /// Runs `f` on the controller; does nothing once the widget is unmounted.
+    pub fn run(&self, f: impl FnOnce(&Rc<Chat>)) {
+        if let Some(chat) = self.chat.try_get_value() {
+            f(&chat);
+        }
+    }
+
+    /// The store the components render.
+    pub fn store(&self) -> Store {
+        self.store
+    }
+}
+
+/// The controller provided by [`Widget`].
+pub fn use_chat() -> ChatHandle {
+    match use_context::<ChatHandle>() {
+        Some(handle) => handle,
+        None => {
+            unreachable!("components are only rendered inside <Widget/>, which provides the chat")
+        }
+    }
+}
+
+/// Creates the API client, store and controller, starts the session and ties the controller's
+/// life to the view's.
+fn start_chat(
+    config: &Config,
+    script_url: &str,
+    refresh_auth: Option<js_sys::Function>,
+) -> Rc<Chat> {
+    let base = api_base(config, script_url).unwrap_or_default();
+    let api = Api::new(base, config.identity.clone(), refresh_auth);
+    let store = Store::new();
+    let chat = Chat::new(api, store);
+    provide_context(ChatHandle {
+        chat: StoredValue::new_local(Rc::clone(&chat)),
+        store,
+    });
+    let on_unmount = SendWrapper::new(Rc::clone(&chat));
+    on_cleanup(move || on_unmount.shutdown());
+    chat.start();
+    chat
+}
+
+/// Runs page prompts (`data-helper-prompt`, `sendPrompt`) through the controller.
+fn forward_prompts(ui: UiState, chat: Rc<Chat>) {
+    Effect::new(move || {
+        if let Some((_, text)) = ui.prompt_request.get() {
+            chat.prompt(&text);
+        }
+    });
+}
+
 /// The whole widget: launcher and panel, themed from the configuration.
 #[component]
 pub fn Widget(
@@ -89,10 +168,14 @@ pub fn Widget(
     config: Config,
     /// Absolute URL of `sdk.js`; its origin is the default API host.
     script_url: String,
+    /// The page's `refreshAuth` callback, if it gave one.
+    #[prop(optional)]
+    refresh_auth: Option<SendWrapper<js_sys::Function>>,
     /// Open/minimized state, shared with the JavaScript API.
     ui: UiState,
 ) -> impl IntoView {
-    let _ = script_url;
+    let chat = start_chat(&config, &script_url, refresh_auth.map(SendWrapper::take));
+    forward_prompts(ui, chat);
     let theme = format!(
         "--hw-accent:{};--hw-on-accent:{}",
         config.icon_color,

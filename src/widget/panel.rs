@@ -1,6 +1,6 @@
 //! The chat panel: a dialog labelled by its title, holding the transcript and the composer.
 
-use super::{Composer, Transcript, UiState};
+use super::{use_chat, Composer, Transcript, UiState};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -29,6 +29,15 @@ pub fn Panel(
         }
     };
     focus_composer_when_opened(ui, composer_ref);
+    let chat = use_chat();
+    let store = chat.store();
+    let new_conversation = move |_| {
+        chat.run(|chat| chat.new_conversation());
+        if let Some(textarea) = composer_ref.get_untracked() {
+            let _ = textarea.focus();
+        }
+    };
+    let notice = move || store.notice.get();
     view! {
         <section
             id="hw-panel"
@@ -45,6 +54,17 @@ pub fn Panel(
                 <button
                     type="button"
                     class="hw-icon-button"
+                    aria-label="Start new conversation"
+                    title="New conversation"
+                    on:click=new_conversation
+                >
+                    <svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true">
+                        <path d="M12 5v14M5 12h14" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+                    </svg>
+                </button>
+                <button
+                    type="button"
+                    class="hw-icon-button"
                     aria-label="Close chat"
                     on:click=move |_| close()
                 >
@@ -53,6 +73,9 @@ pub fn Panel(
                     </svg>
                 </button>
             </header>
+            <Show when=move || notice().is_some()>
+                <p class="hw-notice" role="alert">{notice}</p>
+            </Show>
             <Transcript />
             <Composer composer_ref=composer_ref />
         </section>

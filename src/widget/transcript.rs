@@ -1,13 +1,66 @@
-//! The transcript: a `role="log"` live region holding the conversation's messages.
+//! The transcript: a `role="log"` live region holding the conversation's messages, the
+//! loading indicator and a failed turn's alert.
 
+use super::{use_chat, ErrorAlert, LoadingIndicator, MessageView};
+use leptos::html;
 use leptos::prelude::*;
 
-/// The message list. Screen readers announce what is appended, politely (WCAG ARIA23).
+/// Distance from the bottom (px) within which the view keeps following new text. Further up,
+/// the visitor is reading back and is left alone.
+const FOLLOW_THRESHOLD: i32 = 48;
+
+/// The message list. Screen readers announce what is appended, politely (WCAG ARIA23); each
+/// streaming message is `aria-busy` until complete, so it is read once, whole.
 #[component]
 pub fn Transcript() -> impl IntoView {
+    let store = use_chat().store();
+    let list_ref = NodeRef::<html::Div>::new();
+    let follow = RwSignal::new(true);
+    let on_scroll = move |_| {
+        if let Some(el) = list_ref.get_untracked() {
+            let distance = el.scroll_height() - el.scroll_top() - el.client_height();
+            follow.set(distance < FOLLOW_THRESHOLD);
+        }
+    };
+    keep_scrolled_to_end(list_ref, follow);
+    let empty = move || store.rows.with(Vec::is_empty) && !store.restoring.get();
     view! {
-        <div class="hw-transcript" data-testid="messages-list" role="log" aria-label="Conversation">
-            <p class="hw-greeting">"Hi! Ask us anything and we'll answer right here."</p>
+        <div
+            node_ref=list_ref
+            class="hw-transcript"
+            data-testid="messages-list"
+            role="log"
+            aria-label="Conversation"
+            on:scroll=on_scroll
+        >
+            <Show when=empty>
+                <p class="hw-greeting">"Hi! Ask us anything and we'll answer right here."</p>
+            </Show>
+            <For each=move || store.rows.get() key=|row| row.key let(row)>
+                <MessageView row=row />
+            </For>
+            <LoadingIndicator />
+            <ErrorAlert />
         </div>
     }
+}
+
+/// Scrolls to the newest text when the list or the streaming message grows, unless the
+/// visitor has scrolled up.
+fn keep_scrolled_to_end(list_ref: NodeRef<html::Div>, follow: RwSignal<bool>) {
+    let store = use_chat().store();
+    Effect::new(move || {
+        // Track the list, and the streaming message's text so each chunk scrolls too.
+        let last_len = store
+            .rows
+            .with(|rows| rows.last().map(|row| (row.key, row.text.with(String::len))));
+        let _ = (last_len, store.failure.track(), store.status.track());
+        if !follow.get_untracked() {
+            return;
+        }
+        if let Some(el) = list_ref.get_untracked() {
+            // After layout, so scroll_height includes what was just added.
+            request_animation_frame(move || el.set_scroll_top(el.scroll_height()));
+        }
+    });
 }

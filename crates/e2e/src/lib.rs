@@ -48,13 +48,21 @@ pub struct Site {
     pub assets: String,
     /// Origin serving the host pages registered with [`Site::page`].
     pub host: String,
+    /// Origin of the local Helper-compatible API (`helper-dev-server`, in-process).
+    pub api: String,
     pages: Arc<Mutex<HashMap<String, String>>>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Site {
-    /// Starts the asset and host-page servers on fresh loopback ports.
+    /// Starts the asset, host-page and API servers on fresh loopback ports; the API answers at
+    /// once (no pacing) unless told otherwise.
     pub async fn start() -> Site {
+        Self::start_with(helper_dev_server::Options::default()).await
+    }
+
+    /// As [`Site::start`], with the API server configured by `options`.
+    pub async fn start_with(options: helper_dev_server::Options) -> Site {
         let dist = dist_dir();
         let assets_app = Router::new()
             .fallback_service(ServeDir::new(dist))
@@ -85,12 +93,31 @@ impl Site {
             }
         });
         let (host, host_task) = spawn_server(host_app).await;
+        let (api, api_task) = spawn_server(helper_dev_server::router(options)).await;
         Site {
             assets,
             host,
+            api,
             pages,
-            tasks: vec![assets_task, host_task],
+            tasks: vec![assets_task, host_task, api_task],
         }
+    }
+
+    /// Calls a `/__dev/…` control route of the API server (faults, settings, scripted replies).
+    pub async fn dev(&self, path: &str, body: Value) -> Value {
+        let (status, text) = http_request(
+            "POST",
+            &format!("{}{path}", self.api),
+            Some(&body.to_string()),
+        )
+        .await;
+        assert_eq!(status, 200, "{path}: {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// A GET on the API server, returning status and body (e.g. `/__dev/hmac?email=…`).
+    pub async fn api_get(&self, path: &str) -> (u16, String) {
+        http_request("GET", &format!("{}{path}", self.api), None).await
     }
 
     /// The `sdk.js` URL on the asset origin.
@@ -99,9 +126,11 @@ impl Site {
     }
 
     /// Registers a host page at `path` and returns its URL. `{SDK}` in `html` becomes the
-    /// `sdk.js` URL.
+    /// `sdk.js` URL and `{API}` the API origin.
     pub fn page(&self, path: &str, html: &str) -> String {
-        let html = html.replace("{SDK}", &self.sdk_url());
+        let html = html
+            .replace("{SDK}", &self.sdk_url())
+            .replace("{API}", &self.api);
         self.pages
             .lock()
             .expect("page map lock")
@@ -325,6 +354,32 @@ window.__consoleLog = [];
 window.addEventListener('error', function (e) { window.__consoleLog.push('uncaught: ' + e.message); });
 window.addEventListener('unhandledrejection', function (e) { window.__consoleLog.push('unhandled: ' + e.reason); });
 </script>"#;
+
+/// A minimal HTTP/1.1 call over loopback, for the tests' control requests.
+async fn http_request(method: &str, url: &str, body: Option<&str>) -> (u16, String) {
+    use http_body_util::{BodyExt, Full};
+    use hyper_util::client::legacy::Client;
+    use hyper_util::rt::TokioExecutor;
+    let client: Client<HttpConnector, Full<bytes::Bytes>> =
+        Client::builder(TokioExecutor::new()).build(HttpConnector::new());
+    let request = axum::http::Request::builder()
+        .method(method)
+        .uri(url)
+        .header("content-type", "application/json")
+        .body(Full::new(bytes::Bytes::from(
+            body.unwrap_or_default().to_owned(),
+        )))
+        .expect("valid request");
+    let response = client.request(request).await.expect("API server answers");
+    let status = response.status().as_u16();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
 
 async fn free_port() -> u16 {
     let l = TcpListener::bind("127.0.0.1:0")

@@ -6,6 +6,14 @@
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 
+/// Builds an event's detail as a plain JavaScript object (not a `Map`) from JSON.
+pub fn detail(value: serde_json::Value) -> JsValue {
+    use serde::Serialize;
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::UNDEFINED)
+}
+
 thread_local! {
     static EMIT: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
 }

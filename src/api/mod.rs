@@ -1,0 +1,314 @@
+//! The HTTP client for Helper's widget API: the only module that knows URLs, headers, status
+//! codes and response shapes (helper-api.md §1). Every `JsValue` error ends here as an
+//! [`ApiError`].
+//!
+//! Sessions: one is started as soon as the widget mounts, so the first answer is not delayed.
+//! Every other call goes through [`Api::authed`], which on a 401 starts a new session once
+//! (anonymous: sending the stored token as `currentToken`; identified: through the page's
+//! `refreshAuth`) and retries the call, unseen by the visitor. Concurrent callers share one
+//! session request.
+
+mod session;
+pub mod storage;
+
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use helper_widget_core::config::Identity;
+use serde::Deserialize;
+use serde_json::Value;
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+
+/// Why an API call failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// The server answered with a non-2xx status; `message` is Helper's `{"error": …}`.
+    #[error("HTTP {status}{}", .message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    Http {
+        /// The status code.
+        status: u16,
+        /// The error text from the body, if any.
+        message: Option<String>,
+    },
+    /// No response the page may read: offline, refused, or a cross-origin error without CORS.
+    #[error("network error: {0}")]
+    Network(String),
+    /// The request was aborted (Stop, a new prompt, or `destroy`).
+    #[error("request aborted")]
+    Aborted,
+    /// A 2xx response whose body was not what Helper sends.
+    #[error("unexpected response: {0}")]
+    BadResponse(String),
+    /// No session could be established; the text is for the visitor.
+    #[error("{0}")]
+    Session(String),
+}
+
+impl ApiError {
+    fn from_gloo(e: gloo_net::Error) -> ApiError {
+        match e {
+            gloo_net::Error::JsError(js) if js.name == "AbortError" => ApiError::Aborted,
+            gloo_net::Error::JsError(js) => ApiError::Network(js.message),
+            gloo_net::Error::SerdeError(e) => ApiError::BadResponse(e.to_string()),
+            gloo_net::Error::GlooError(e) => ApiError::Network(e),
+        }
+    }
+
+    fn is_unauthorized(&self) -> bool {
+        matches!(self, ApiError::Http { status: 401, .. })
+    }
+}
+
+type SessionFuture = Shared<LocalBoxFuture<'static, Result<Rc<str>, ApiError>>>;
+
+/// A client bound to one Helper deployment and one visitor.
+pub struct Api {
+    base: String,
+    identity: RefCell<Identity>,
+    refresh_auth: Option<js_sys::Function>,
+    token: RefCell<Option<Rc<str>>>,
+    pending: RefCell<Option<SessionFuture>>,
+}
+
+/// A conversation as `GET /api/chat/conversation/{slug}` returns it.
+#[derive(Debug, Deserialize)]
+pub struct ConversationDetails {
+    /// The messages, oldest first.
+    #[serde(default)]
+    pub messages: Vec<StoredMessage>,
+    /// Whether a human has taken over.
+    #[serde(default, rename = "isEscalated")]
+    pub is_escalated: bool,
+}
+
+/// One message of a stored conversation.
+#[derive(Debug, Deserialize)]
+pub struct StoredMessage {
+    /// Helper's id (a string of digits).
+    #[serde(deserialize_with = "string_or_number")]
+    pub id: String,
+    /// The text (markdown for AI replies).
+    #[serde(default)]
+    pub content: String,
+    /// `user`, `assistant` or `staff`.
+    pub role: String,
+    /// A staff member's name, for `staff` messages.
+    #[serde(default, rename = "staffName")]
+    pub staff_name: Option<String>,
+}
+
+fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => s,
+        other => other.to_string(),
+    })
+}
+
+/// The body of a streamed reply, ready to be read.
+pub struct ReplyBody {
+    /// The response's `Content-Type` (the one header readable cross-origin).
+    pub content_type: Option<String>,
+    /// The body stream.
+    pub body: web_sys::ReadableStream,
+}
+
+impl Api {
+    /// A client for `base` (e.g. `https://help.example.com`), acting as `identity`.
+    pub fn new(
+        base: String,
+        identity: Identity,
+        refresh_auth: Option<js_sys::Function>,
+    ) -> Rc<Api> {
+        Rc::new(Api {
+            base,
+            identity: RefCell::new(identity),
+            refresh_auth,
+            token: RefCell::new(None),
+            pending: RefCell::new(None),
+        })
+    }
+
+    /// Who the visitor is; conversations are remembered per owner.
+    pub fn owner_key(&self) -> String {
+        match &*self.identity.borrow() {
+            Identity::Anonymous => "anonymous".to_owned(),
+            Identity::Identified(u) => format!("email:{}", u.email),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Starts the session (or joins the one starting) and returns its token.
+    pub async fn token(self: &Rc<Self>) -> Result<Rc<str>, ApiError> {
+        let current = self.token.borrow().clone();
+        match current {
+            Some(token) => Ok(token),
+            None => self.session_future().await,
+        }
+    }
+
+    fn session_future(self: &Rc<Self>) -> SessionFuture {
+        if let Some(pending) = self.pending.borrow().clone() {
+            return pending;
+        }
+        let this = Rc::clone(self);
+        let future = async move {
+            let result = session::create(&this).await;
+            this.pending.borrow_mut().take();
+            if let Ok(token) = &result {
+                *this.token.borrow_mut() = Some(Rc::clone(token));
+            }
+            result
+        }
+        .boxed_local()
+        .shared();
+        *self.pending.borrow_mut() = Some(future.clone());
+        future
+    }
+
+    /// Replaces a token the server rejected. If another caller already replaced it, that new
+    /// token is used rather than starting a second session.
+    async fn renew(self: &Rc<Self>, rejected: &Rc<str>) -> Result<Rc<str>, ApiError> {
+        let current = self.token.borrow().clone();
+        if let Some(token) = current {
+            if token != *rejected {
+                return Ok(token);
+            }
+        }
+        self.token.borrow_mut().take();
+        self.session_future().await
+    }
+
+    /// Runs `call` with a session token; on a 401 starts a new session once and retries.
+    pub async fn authed<T, F, Fut>(self: &Rc<Self>, call: F) -> Result<T, ApiError>
+    where
+        F: Fn(Rc<str>) -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let token = self.token().await?;
+        match call(Rc::clone(&token)).await {
+            Err(e) if e.is_unauthorized() => {
+                let fresh = self.renew(&token).await?;
+                call(fresh).await
+            }
+            other => other,
+        }
+    }
+
+    /// `POST /api/chat/conversation`: a new conversation's slug.
+    pub async fn create_conversation(self: &Rc<Self>, is_prompt: bool) -> Result<String, ApiError> {
+        #[derive(Deserialize)]
+        struct Created {
+            #[serde(rename = "conversationSlug")]
+            slug: String,
+        }
+        let body = serde_json::json!({ "isPrompt": is_prompt });
+        self.authed(|token| {
+            let request = self.post("/api/chat/conversation", &token);
+            let body = body.clone();
+            async move {
+                let response = send_json(request, &body).await?;
+                let created: Created = read_json(response).await?;
+                Ok(created.slug)
+            }
+        })
+        .await
+    }
+
+    /// `GET /api/chat/conversation/{slug}` without marking it read.
+    pub async fn conversation(
+        self: &Rc<Self>,
+        slug: &str,
+    ) -> Result<ConversationDetails, ApiError> {
+        let path = format!(
+            "/api/chat/conversation/{}?markRead=false",
+            encode_path(slug)
+        );
+        self.authed(|token| {
+            let request = Request::get(&self.url(&path)).header("Authorization", &bearer(&token));
+            async move {
+                let response = request.send().await.map_err(ApiError::from_gloo)?;
+                read_json(checked(response).await?).await
+            }
+        })
+        .await
+    }
+
+    /// `POST /api/chat`: sends the visitor's message and returns the reply's body stream.
+    pub async fn send_message(
+        self: &Rc<Self>,
+        slug: &str,
+        message_id: &str,
+        content: &str,
+        abort: &web_sys::AbortSignal,
+    ) -> Result<ReplyBody, ApiError> {
+        // The shape Helper's own widget sends (helper-api.md §1.3).
+        let body = serde_json::json!({
+            "id": slug,
+            "message": {
+                "id": message_id,
+                "role": "user",
+                "content": content,
+                "parts": [{ "type": "text", "text": content }],
+            },
+            "conversationSlug": slug,
+            "readPageTool": null,
+            "guideEnabled": false,
+            "isToolResult": false,
+        });
+        self.authed(|token| {
+            let request = self.post("/api/chat", &token).abort_signal(Some(abort));
+            let body = body.clone();
+            async move {
+                let response = checked(send_json(request, &body).await?).await?;
+                let content_type = response.headers().get("content-type");
+                let body = response
+                    .body()
+                    .ok_or_else(|| ApiError::BadResponse("the reply has no body".into()))?;
+                Ok(ReplyBody { content_type, body })
+            }
+        })
+        .await
+    }
+
+    fn post(&self, path: &str, token: &str) -> RequestBuilder {
+        Request::post(&self.url(path)).header("Authorization", &bearer(token))
+    }
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+async fn send_json(request: RequestBuilder, body: &Value) -> Result<Response, ApiError> {
+    let request = request.json(body).map_err(ApiError::from_gloo)?;
+    let response = request.send().await.map_err(ApiError::from_gloo)?;
+    checked(response).await
+}
+
+/// Turns a non-2xx response into [`ApiError::Http`] with Helper's error text.
+async fn checked(response: Response) -> Result<Response, ApiError> {
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    let message = serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_owned))
+        .or_else(|| (!text.trim().is_empty()).then(|| text.trim().chars().take(200).collect()));
+    Err(ApiError::Http { status, message })
+}
+
+async fn read_json<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    let text = response.text().await.map_err(ApiError::from_gloo)?;
+    serde_json::from_str(&text).map_err(|e| ApiError::BadResponse(e.to_string()))
+}
+
+/// Percent-encodes a path segment (slugs are normally URL-safe; a stored value may not be).
+fn encode_path(segment: &str) -> String {
+    js_sys::encode_uri_component(segment).into()
+}

@@ -1,0 +1,32 @@
+//! A failed turn: what went wrong, and Retry.
+
+use super::use_chat;
+use leptos::prelude::*;
+
+/// `role="alert"` with the failure and a Retry button that re-sends the failed message.
+#[component]
+pub fn ErrorAlert() -> impl IntoView {
+    let chat = use_chat();
+    let store = chat.store();
+    let message = move || {
+        store
+            .failure
+            .with(|f| f.as_ref().map(|f| f.message.clone()))
+    };
+    let can_retry = move || {
+        store
+            .failure
+            .with(|f| f.as_ref().is_some_and(|f| f.retry.is_some()))
+    };
+    let retry = move |_| chat.run(|chat| chat.retry());
+    view! {
+        <Show when=move || message().is_some()>
+            <div class="hw-alert" data-testid="error-message" role="alert">
+                <p class="hw-alert__text">{message}</p>
+                <Show when=can_retry>
+                    <button type="button" class="hw-alert__retry" on:click=retry>"Retry"</button>
+                </Show>
+            </div>
+        </Show>
+    }
+}
