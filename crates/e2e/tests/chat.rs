@@ -704,7 +704,8 @@ async fn identified_sessions_rejected_and_refreshed() {
     );
 
     // With refreshAuth the page supplies a fresh HMAC and the visitor never notices.
-    let refreshing = "{ email: 'ann@example.com', emailHash: 'deadbeef', timestamp: Date.now() - 7200000,
+    let refreshing =
+        "{ email: 'ann@example.com', emailHash: 'deadbeef', timestamp: Date.now() - 7200000,
         refreshAuth: function () { window.__refreshed = true;
           return fetch('{API}/__dev/hmac?email=ann%40example.com').then(r => r.json()); } }";
     let url = site.page("/refresh", &page(refreshing, ""));
@@ -815,12 +816,51 @@ async fn below_640px_the_panel_is_full_screen() {
     b.open_with_widget(&url).await;
     b.js("HelperWidget.show()", vec![]).await;
     b.wait_panel(true).await;
-    let rect = b
+    // Once the open animation has run, the panel covers the viewport exactly.
+    b.wait_js(
+        "(() => { const r = __root().querySelector('[data-testid=widget-panel]').getBoundingClientRect();
+           return r.left === 0 && r.top === 0 && r.width === innerWidth && r.height === innerHeight; })()",
+    )
+    .await;
+    assert!(innerwidth_below_640(&b).await);
+    b.close().await;
+}
+
+#[tokio::test]
+async fn the_panel_is_a_labelled_dialog_with_visible_focus_and_no_motion_when_asked() {
+    let site = Site::start().await;
+    let url = site.page("/a11y", &page("{ title: 'Acme help' }", ""));
+    let b = Browser::start_with(1280, 900, &["--force-prefers-reduced-motion"]).await;
+    b.open_with_widget(&url).await;
+    b.js("HelperWidget.show()", vec![]).await;
+    b.wait_panel(true).await;
+    let facts = b
         .in_shadow(
-            "(() => { const r = root.querySelector('[data-testid=widget-panel]').getBoundingClientRect();
-               return [r.left, r.top, r.width - innerWidth, r.height - innerHeight]; })()",
+            "(() => { const p = root.querySelector('[data-testid=widget-panel]');
+               const label = root.getElementById(p.getAttribute('aria-labelledby'));
+               const log = root.querySelector('[data-testid=messages-list]');
+               const l = root.querySelector('[data-testid=launcher]');
+               l.focus();
+               const ls = getComputedStyle(l);
+               return { role: p.getAttribute('role'), label: label && label.textContent,
+                        log: log.getAttribute('role'), controls: l.getAttribute('aria-controls') === p.id,
+                        focusVisible: l.matches(':focus-visible'), outline: ls.outlineStyle + ' ' + ls.outlineWidth,
+                        reduced: matchMedia('(prefers-reduced-motion: reduce)').matches,
+                        animation: getComputedStyle(p).animationName }; })()",
         )
         .await;
-    assert_eq!(rect, json!([0, 0, 0, 0]));
+    assert_eq!(
+        facts,
+        json!({ "role": "dialog", "label": "Acme help", "log": "log", "controls": true,
+                "focusVisible": true, "outline": "solid 3px", "reduced": true, "animation": "none" })
+    );
     b.close().await;
+}
+
+async fn innerwidth_below_640(b: &Browser) -> bool {
+    b.js("return innerWidth", vec![])
+        .await
+        .as_f64()
+        .unwrap_or(1e9)
+        < 640.0
 }
