@@ -5,9 +5,11 @@ use helper_widget_e2e::{Browser, Site, CONSOLE_CAPTURE};
 use serde_json::{json, Value};
 use std::time::Duration;
 
+/// A host page whose widget talks to the test's API origin (pages may override the config).
 fn html(head: &str, body: &str) -> String {
     format!(
-        "<!DOCTYPE html><html><head><meta charset=utf-8>{CONSOLE_CAPTURE}{head}</head>\
+        "<!DOCTYPE html><html><head><meta charset=utf-8>{CONSOLE_CAPTURE}\
+         <script>window.helperWidgetConfig = {{ host: '{{API}}' }};</script>{head}</head>\
          <body><h1>Host page</h1>{body}</body></html>"
     )
 }
@@ -337,7 +339,10 @@ async fn malformed_config_warns_once_per_field_and_still_shows_the_widget() {
     let b = Browser::start().await;
     b.open_with_widget(&url).await;
     let logs = b.console().await;
-    let warnings: Vec<&str> = logs.lines().filter(|l| l.starts_with("warn:")).collect();
+    let warnings: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.starts_with("warn:") && l.contains("helperWidgetConfig"))
+        .collect();
     assert_eq!(warnings.len(), 3, "{logs}");
     assert!(
         logs.contains("iconColor") && logs.contains("title") && logs.contains("host"),
