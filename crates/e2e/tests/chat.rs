@@ -94,13 +94,7 @@ async fn prompt_link_opens_a_new_prompt_conversation_and_streams_a_sourced_answe
     let url = site.page("/prompt", &page("{}", PROMPT_LINKS));
     let b = Browser::start().await;
     b.open_with_widget(&url).await;
-    b.client
-        .find(fantoccini::Locator::Css("#plan"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("#plan").await;
     b.wait_panel(true).await;
     wait_settled(&b, 2).await;
 
@@ -631,13 +625,7 @@ async fn talk_to_a_human_escalates_and_fires_escalated() {
     let url = site.page("/human", &page("{}", PROMPT_LINKS));
     let b = Browser::start().await;
     b.open_with_widget(&url).await;
-    b.client
-        .find(fantoccini::Locator::Css("#human"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("#human").await;
     wait_settled(&b, 2).await;
     assert_eq!(
         messages(&b).await[1]["text"],
@@ -775,13 +763,7 @@ async fn destroy_removes_the_widget_and_stops_all_activity() {
         Value::Null
     );
     let requests = b.js("return __requests.length", vec![]).await;
-    b.client
-        .find(fantoccini::Locator::Css("#plan"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("#plan").await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
     assert_eq!(
         b.js("return __requests.length", vec![]).await,
