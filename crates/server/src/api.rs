@@ -273,6 +273,7 @@ struct ChatQuery {
     format: Option<Format>,
     chunking: Option<Chunking>,
     pace_ms: Option<u64>,
+    chunk_chars: Option<usize>,
     fault: Option<Fault>,
 }
 
@@ -285,6 +286,9 @@ impl ChatQuery {
                 "format" => out.format = Some(v.parse().map_err(bad)?),
                 "chunking" => out.chunking = Some(v.parse().map_err(bad)?),
                 "pace_ms" => out.pace_ms = Some(v.parse().map_err(|_| bad("not a number".into()))?),
+                "chunk_chars" => {
+                    out.chunk_chars = Some(v.parse().map_err(|_| bad("not a number".into()))?)
+                }
                 "fault" => out.fault = Some(v.parse().map_err(bad)?),
                 _ => {}
             }
@@ -402,6 +406,7 @@ async fn chat(
         chunking: query.chunking.unwrap_or(settings.chunking),
         pace: Duration::from_millis(query.pace_ms.unwrap_or(settings.pace_ms)),
         drop_after: None,
+        chunk_chars: query.chunk_chars.or(settings.chunk_chars),
     };
     match fault {
         Some(Fault::DropAfter { bytes }) => delivery.drop_after = Some(bytes),

@@ -40,6 +40,7 @@ fn status(app: &App) -> serde_json::Value {
         "format": s.format,
         "chunking": s.chunking,
         "paceMs": s.pace_ms,
+        "chunkChars": s.chunk_chars,
         "corsGaps": s.cors_gaps,
         "pendingFaults": app.faults().pending(),
     })
@@ -61,6 +62,8 @@ struct SettingsPatch {
     format: Option<Format>,
     chunking: Option<Chunking>,
     pace_ms: Option<u64>,
+    /// `0` turns the re-cut off (word tokens again).
+    chunk_chars: Option<usize>,
     cors_gaps: Option<bool>,
 }
 
@@ -72,6 +75,9 @@ async fn settings(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
         s.chunking = patch.chunking.unwrap_or(s.chunking);
         s.pace_ms = patch.pace_ms.unwrap_or(s.pace_ms);
         s.cors_gaps = patch.cors_gaps.unwrap_or(s.cors_gaps);
+        if let Some(n) = patch.chunk_chars {
+            s.chunk_chars = (n > 0).then_some(n);
+        }
     }
     Ok(Json(status(&app)).into_response())
 }

@@ -24,17 +24,21 @@
 //! Every response carries CORS headers unless [`Options::cors_gaps`] asks for Helper's gaps.
 //!
 //! `POST /api/chat` also takes query parameters for one request: `format=v4|v5|seed`,
-//! `chunking=token|byte|whole`, `pace_ms=N`, `fault=<fault>` (text form of [`Fault`]:
+//! `chunking=token|byte|whole`, `pace_ms=N`, `chunk_chars=N` (text re-cut into `N`-character
+//! parts, one `0:` part per write with `token` chunking; `0` = word tokens), `fault=<fault>` (text form of [`Fault`]:
 //! `error-part[:TOKENS]`, `drop-after:BYTES`, `unauthorized`, `server-error`, `slow[:MS]`,
 //! `one-byte`, `http-error:STATUS`).
 //!
 //! Dev-only control routes (not Helper's; CORS always on):
-//! - `GET /__dev/health` → `{"ok":true,"format":…,"paceMs":…,"chunking":…,"corsGaps":…,"pendingFaults":n}`
+//! - `GET /__dev/health` → `{"ok":true,"format":…,"paceMs":…,"chunkChars":…,"chunking":…,`
+//!   `"corsGaps":…,"pendingFaults":n}`
 //! - `POST /__dev/fault` `{"kind":"drop-after","bytes":200,"count":1}` → the next `count`
 //!   `/api/chat` requests get that fault (kinds: `error-part` {after_tokens}, `drop-after`
 //!   {bytes}, `unauthorized`, `server-error`, `slow` {pace_ms}, `one-byte`, `http-error` {status}).
-//! - `POST /__dev/settings` `{"format":"v5","paceMs":0,"chunking":"byte","corsGaps":true}`
-//!   (any subset) changes the delivery settings until reset.
+//! - `POST /__dev/settings`
+//!   `{"format":"v5","paceMs":0,"chunking":"byte","corsGaps":true,"chunkChars":5}` (any
+//!   subset; `chunkChars: 0` goes back to word tokens) changes the delivery settings until
+//!   reset.
 //! - `POST /__dev/reset` forgets conversations, queued faults, scripted replies and settings
 //!   changes.
 //! - `POST /__dev/reply` `{"text":"…markdown…"}` → the next model answer is that text instead of
@@ -79,6 +83,9 @@ pub struct Options {
     pub chunking: Chunking,
     /// Pause before each streamed token.
     pub pace: Duration,
+    /// Text parts of this many characters instead of word tokens (benchmarks: a reply of
+    /// `len` characters becomes exactly `ceil(len / n)` text parts).
+    pub chunk_chars: Option<usize>,
     /// Leave CORS headers off exactly where Helper's server does.
     pub cors_gaps: bool,
     /// Overrides Helper's token lifetimes (7 days anonymous, 12 hours identified), to test
@@ -100,6 +107,7 @@ impl Default for Options {
             format: Format::V4,
             chunking: Chunking::Token,
             pace: Duration::ZERO,
+            chunk_chars: None,
             cors_gaps: false,
             token_ttl: None,
             fault: None,
@@ -116,6 +124,7 @@ pub struct Settings {
     pub format: Format,
     pub chunking: Chunking,
     pub pace_ms: u64,
+    pub chunk_chars: Option<usize>,
     pub cors_gaps: bool,
 }
 
@@ -125,6 +134,7 @@ impl Settings {
             format: o.format,
             chunking: o.chunking,
             pace_ms: o.pace.as_millis() as u64,
+            chunk_chars: o.chunk_chars,
             cors_gaps: o.cors_gaps,
         }
     }

@@ -14,10 +14,12 @@ use std::time::Duration;
 /// Dev control routes (CORS on): GET /__dev/health; POST /__dev/fault
 /// {"kind":"drop-after","bytes":200,"count":1} for the next N /api/chat requests (kinds:
 /// error-part {after_tokens}, drop-after {bytes}, unauthorized, server-error, slow {pace_ms},
-/// one-byte, http-error {status}); POST /__dev/settings {"format","paceMs","chunking","corsGaps"};
+/// one-byte, http-error {status}); POST /__dev/settings
+/// {"format","paceMs","chunking","corsGaps","chunkChars"};
 /// POST /__dev/reply {"text"} (the next answer); POST /__dev/reset;
 /// POST /__dev/staff-reply {"conversationSlug","content","staffName"}; GET
-/// /__dev/hmac?email=E. Per request: /api/chat?format=v5&chunking=byte&pace_ms=0&fault=slow:300.
+/// /__dev/hmac?email=E. Per request:
+/// /api/chat?format=v5&chunking=byte&pace_ms=0&chunk_chars=5&fault=slow:300.
 #[derive(Parser, Debug)]
 #[command(version, verbatim_doc_comment)]
 struct Cli {
@@ -33,6 +35,10 @@ struct Cli {
     /// How replies are cut into writes.
     #[arg(long, value_enum, default_value_t = Chunking::Token)]
     chunking: Chunking,
+    /// Cut reply text into parts of N characters instead of word tokens (with token chunking,
+    /// one `0:` part per write): a benchmark's exact number of chunks.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    chunk_chars: Option<u64>,
     /// Leave CORS headers off exactly where Helper's own server does.
     #[arg(long)]
     cors_gaps: bool,
@@ -60,6 +66,7 @@ async fn main() -> ExitCode {
         format: cli.format,
         chunking: cli.chunking,
         pace: Duration::from_millis(cli.pace_ms),
+        chunk_chars: cli.chunk_chars.map(|n| n as usize),
         cors_gaps: cli.cors_gaps,
         token_ttl: cli.token_ttl_secs.map(Duration::from_secs),
         fault: cli.fault,

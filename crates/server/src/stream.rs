@@ -446,6 +446,9 @@ pub struct Delivery {
     pub pace: Duration,
     /// Close the connection abruptly once this many body bytes are sent.
     pub drop_after: Option<usize>,
+    /// Re-cut the reply's text into parts of this many characters (the last one may be
+    /// shorter) instead of word tokens, so a benchmark controls the number of parts exactly.
+    pub chunk_chars: Option<usize>,
 }
 
 /// One write: wait `delay`, then send `bytes`.
@@ -461,6 +464,14 @@ const TOOL_PAUSE_TOKENS: u32 = 8;
 /// Turns parts into timed writes. Returns the writes and whether the connection is cut after
 /// them (drop fault).
 pub fn schedule(parts: &[Part], d: Delivery) -> (Vec<Chunk>, bool) {
+    let recut;
+    let parts = match d.chunk_chars {
+        Some(n) if n > 0 => {
+            recut = recut_text(parts, n);
+            &recut[..]
+        }
+        _ => parts,
+    };
     let mut enc = Encoder::new(d.format);
     let mut pieces: Vec<(Duration, String)> = Vec::new();
     let mut after_tool = false;
@@ -530,6 +541,29 @@ pub fn schedule(parts: &[Part], d: Delivery) -> (Vec<Chunk>, bool) {
         kept.push(c);
     }
     (kept, true)
+}
+
+/// Joins each run of consecutive text parts and cuts it again into parts of `n` characters
+/// (not bytes, so no part splits a UTF-8 sequence); other parts stay where they were.
+fn recut_text(parts: &[Part], n: usize) -> Vec<Part> {
+    fn flush(run: &mut String, n: usize, out: &mut Vec<Part>) {
+        let chars: Vec<char> = run.chars().collect();
+        out.extend(chars.chunks(n).map(|c| Part::Text(c.iter().collect())));
+        run.clear();
+    }
+    let mut out = Vec::with_capacity(parts.len());
+    let mut run = String::new();
+    for p in parts {
+        match p {
+            Part::Text(t) => run.push_str(t),
+            other => {
+                flush(&mut run, n, &mut out);
+                out.push(other.clone());
+            }
+        }
+    }
+    flush(&mut run, n, &mut out);
+    out
 }
 
 /// The error a dropped stream ends with; hyper then closes the socket without the final chunk.
@@ -631,6 +665,7 @@ mod tests {
             chunking: Chunking::Token,
             pace: Duration::ZERO,
             drop_after: Some(10),
+            chunk_chars: None,
         };
         let (chunks, dropped) = schedule(&reply(), d);
         assert!(dropped);
@@ -644,6 +679,7 @@ mod tests {
             chunking: Chunking::Byte,
             pace: Duration::ZERO,
             drop_after: None,
+            chunk_chars: None,
         };
         let (chunks, _) = schedule(&reply(), d);
         let all: Vec<u8> = chunks.iter().flat_map(|c| c.bytes.to_vec()).collect();

@@ -319,6 +319,42 @@ async fn chunking_and_pacing() {
     );
 }
 
+/// The benchmark's delivery: a reply of `len` characters as exactly `ceil(len / n)` text parts of
+/// `n` characters, each its own write, whether asked per request or through `/__dev/settings`.
+#[tokio::test]
+async fn chunk_chars_cuts_text_into_equal_parts() {
+    let s = default_server().await;
+    let t = s.anonymous().await;
+    let slug = s.conversation(&t, false).await;
+    // Multi-byte characters: the cut counts characters, so no part splits UTF-8.
+    let text = "Plan → **Pro** costs 12 €; ".repeat(40);
+    let len = text.chars().count();
+    for (query, settings) in [
+        ("?chunk_chars=5", json!({})),
+        ("", json!({ "chunkChars": 5 })),
+    ] {
+        s.dev("/__dev/settings", settings).await;
+        s.dev("/__dev/reply", json!({ "text": text })).await;
+        let (_, chunks, failed) = s.chat_chunks(&t, &slug, "anything", query).await;
+        assert!(!failed);
+        let body = String::from_utf8(chunks.concat()).unwrap();
+        let texts: Vec<String> = v4_parts(&body)
+            .into_iter()
+            .filter(|(c, _)| *c == '0')
+            .map(|(_, v)| v.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(texts.len(), len.div_ceil(5), "{query}");
+        assert!(texts.iter().all(|t| t.chars().count() == 5), "{query}");
+        assert_eq!(texts.concat(), text);
+        assert!(
+            chunks.len() > texts.len(),
+            "one write per part, not coalesced"
+        );
+    }
+    let h = s.dev("/__dev/settings", json!({ "chunkChars": 0 })).await;
+    assert_eq!(h["chunkChars"], Value::Null, "0 goes back to word tokens");
+}
+
 #[tokio::test]
 async fn dev_settings_and_reset() {
     let s = default_server().await;
@@ -328,7 +364,7 @@ async fn dev_settings_and_reset() {
     assert!(h.has_cors());
     assert_eq!(
         h.json(),
-        json!({ "ok": true, "format": "v4", "chunking": "token", "paceMs": 0, "corsGaps": false, "pendingFaults": 0 })
+        json!({ "ok": true, "format": "v4", "chunking": "token", "paceMs": 0, "chunkChars": null, "corsGaps": false, "pendingFaults": 0 })
     );
     let v = s
         .dev(
