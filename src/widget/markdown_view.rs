@@ -80,6 +80,10 @@ fn render_markdown_into(content_ref: NodeRef<html::Div>, row: Row) {
 
 /// Appends newly settled blocks and swaps the tail.
 fn apply(container: &web_sys::HtmlDivElement, tail: &mut Vec<web_sys::Node>, update: Update) {
+    // A delta that only completes a line, say, can leave the rendering as it was.
+    if update.tail_unchanged {
+        return;
+    }
     let document = leptos::prelude::document();
     for old in tail.drain(..) {
         let _ = container.remove_child(&old);

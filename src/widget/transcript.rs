@@ -46,9 +46,11 @@ pub fn Transcript() -> impl IntoView {
 }
 
 /// Scrolls to the newest text when the list or the streaming message grows, unless the
-/// visitor has scrolled up.
+/// visitor has scrolled up. At most one scroll per frame, however many chunks arrive in it:
+/// each scroll forces a layout.
 fn keep_scrolled_to_end(list_ref: NodeRef<html::Div>, follow: RwSignal<bool>) {
     let store = use_chat().store();
+    let frame_pending = std::rc::Rc::new(std::cell::Cell::new(false));
     Effect::new(move || {
         // Track the list, and the streaming message's text so each chunk scrolls too.
         let last_len = store
@@ -58,9 +60,16 @@ fn keep_scrolled_to_end(list_ref: NodeRef<html::Div>, follow: RwSignal<bool>) {
         if !follow.get_untracked() {
             return;
         }
-        if let Some(el) = list_ref.get_untracked() {
-            // After layout, so scroll_height includes what was just added.
-            request_animation_frame(move || el.set_scroll_top(el.scroll_height()));
+        if frame_pending.replace(true) {
+            return;
         }
+        let pending = std::rc::Rc::clone(&frame_pending);
+        // Next frame, after this tick's DOM updates, so scroll_height includes them.
+        request_animation_frame(move || {
+            pending.set(false);
+            if let Some(el) = list_ref.get_untracked() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
     });
 }
