@@ -325,6 +325,19 @@ impl Browser {
         .await
     }
 
+    /// The `textContent` of the first element matching `selector` in the shadow root (unlike
+    /// WebDriver's element text, it does not depend on the element being rendered yet).
+    pub async fn shadow_text(&self, selector: &str) -> String {
+        let sel = serde_json::to_string(selector).unwrap_or_default();
+        self.in_shadow(&format!(
+            "(root.querySelector({sel}) || {{}}).textContent || ''"
+        ))
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+    }
+
     /// Whether the panel is open: present, without `hidden`, and rendered.
     pub async fn panel_open(&self) -> bool {
         match self.shadow_find("[data-testid=widget-panel]").await {

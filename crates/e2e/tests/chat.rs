@@ -414,7 +414,7 @@ async fn every_failure_shows_an_alert_and_retry_recovers() {
         type_and_send(&b, &question).await;
         let alert = b.wait_shadow("[data-testid=error-message]").await;
         assert_eq!(alert.attr("role").await.unwrap().as_deref(), Some("alert"));
-        let message = alert.text().await.unwrap();
+        let message = b.shadow_text("[data-testid=error-message]").await;
         assert!(message.contains(text), "{fault}: {message}");
         let msgs = messages(&b).await;
         let last = msgs.last().unwrap();
@@ -471,8 +471,11 @@ async fn a_network_error_keeps_the_message_and_offers_retry() {
     b.open_with_widget(&url).await;
     b.js("HelperWidget.show()", vec![]).await;
     type_and_send(&b, "Are you there?").await;
-    let alert = b.wait_shadow("[data-testid=error-message]").await;
-    assert!(alert.text().await.unwrap().contains("couldn't reach"));
+    b.wait_shadow("[data-testid=error-message]").await;
+    assert!(b
+        .shadow_text("[data-testid=error-message]")
+        .await
+        .contains("couldn't reach"));
     assert_eq!(
         messages(&b).await,
         vec![json!({ "role": "user", "busy": "false", "text": "Are you there?" })]
@@ -684,8 +687,9 @@ async fn identified_sessions_rejected_and_refreshed() {
     let url = site.page("/stale", &page(stale, ""));
     b.open_with_widget(&url).await;
     b.js("HelperWidget.show()", vec![]).await;
-    let notice = b.wait_shadow(".hw-notice[role=alert]").await;
-    let text = notice.text().await.unwrap();
+    b.wait_panel(true).await;
+    b.wait_shadow(".hw-notice[role=alert]").await;
+    let text = b.shadow_text(".hw-notice").await;
     assert!(
         text.contains("couldn't verify your account") && text.contains("reload"),
         "{text}"
