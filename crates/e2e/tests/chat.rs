@@ -623,6 +623,33 @@ async fn hostile_markdown_is_shown_as_text_and_never_runs() {
 }
 
 #[tokio::test]
+async fn prompt_links_added_to_the_page_later_work_too() {
+    let site = Site::start().await;
+    let url = site.page("/late", &page("{}", ""));
+    let b = Browser::start().await;
+    b.open_with_widget(&url).await;
+    b.js(
+        "const a = document.createElement('a'); a.id = 'late'; a.href = '#';
+         a.setAttribute('data-helper-prompt', 'How do I get a refund?'); a.textContent = 'Refunds';
+         const span = document.createElement('span'); span.textContent = ' (details)'; a.appendChild(span);
+         document.body.appendChild(a);",
+        vec![],
+    )
+    .await;
+    // A click on a child of the link counts as a click on the link.
+    b.click("#late span").await;
+    b.wait_panel(true).await;
+    wait_settled(&b, 2).await;
+    assert_eq!(messages(&b).await[0]["text"], "How do I get a refund?");
+    assert_eq!(
+        b.js("return location.hash", vec![]).await,
+        "",
+        "the link's own navigation is prevented"
+    );
+    b.close().await;
+}
+
+#[tokio::test]
 async fn talk_to_a_human_escalates_and_fires_escalated() {
     let site = Site::start().await;
     let url = site.page("/human", &page("{}", PROMPT_LINKS));
