@@ -1,0 +1,467 @@
+// The benchmark of issue 6: this widget beside a baseline built from Helper's stack, in one run
+// on one machine. Started by scripts/bench.sh (which builds everything first); prints a table,
+// writes bench/results.json and bench/chart.svg. Method notes: README.md § Performance.
+//
+//   node bench/run.mjs [--runs N]     (RUNS env works too; default 5)
+//   BENCH_ONLY=streaming,memory ...   only these groups (bytes, streaming, firstToken, memory,
+//                                     decoder); the others are left out of the outputs
+//
+// Groups: (1) bytes until the launcher is interactive / the panel is open, (2) streaming render
+// cost of a 20,000-character reply in 4,000 v4 chunks, (3) prompt click to first token painted,
+// (4) decoder throughput (scripts/bench-decoder.sh), (5) memory after a 100-message conversation.
+import { chromium } from 'playwright-core';
+import { execFile } from 'node:child_process';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { gzipSync, constants as zlib } from 'node:zlib';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { apiServer, staticServer } from './lib/servers.mjs';
+import { markdownReply, shortReply, END_MARKER } from './lib/reply.mjs';
+import { report } from './lib/report.mjs';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = dirname(BENCH);
+const argRuns = process.argv.indexOf('--runs');
+const RUNS = Number(argRuns > 0 ? process.argv[argRuns + 1] : process.env.RUNS || 5);
+const REPLY_CHARS = 20000;
+const CHUNK_CHARS = 5; // 20,000 / 5 = 4,000 `0:` parts, each its own HTTP chunk
+const TEXT_PARTS = REPLY_CHARS / CHUNK_CHARS;
+// The paced delivery's gap before each chunk: the smallest the server's timer gives (about 4.4 s
+// for the reply), enough for each chunk to reach the page as a read of its own.
+const PACE_MS = 1;
+const TURNS = 50; // 50 user + 50 assistant messages
+const PROMPT = '[data-helper-prompt]';
+const ASSISTANT_CONTENT = '[data-message-role="assistant"] [data-testid="message-content"]';
+const API_BIN = process.env.HELPER_DEV_SERVER || join(ROOT, 'target-bench/release/helper-dev-server');
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+// Helper's own widget, for the bytes group: what helper-api.md §6 measured by building it.
+const HELPER_LOADER = { raw: 108.7 * 1024, gzip: 30.8 * 1024 };
+
+const log = (...a) => console.error('[bench]', ...a);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const gzip = (buf) => gzipSync(buf, { level: zlib.Z_BEST_COMPRESSION }).length;
+
+/** Fails with a message that says what was measured when a figure is not a finite number. */
+function figure(name, v) {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${name}: no valid value (${v})`);
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The two sides. Each knows how to load, wait until usable, open, and where its DOM is.
+
+function sides(urls) {
+  const hostPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Host page</title></head>
+<body>
+  <p><a href="#" data-helper-prompt="How do I change my plan?">How do I change my plan?</a></p>
+  <script>window.helperWidgetConfig = { host: ${JSON.stringify(urls.api)} };</script>
+  <script src="${urls.widget}/sdk.js" async></script>
+</body></html>`;
+  return {
+    hostPage,
+    widget: {
+      name: 'widget',
+      url: `${urls.host}/`,
+      // Its DOM is in the open shadow root; Playwright's CSS selectors pierce it.
+      rootJs: `document.getElementById('helper-widget-root').shadowRoot`,
+      ready: async (page) => {
+        const launcher = page.locator('[data-testid="launcher"]');
+        await launcher.waitFor({ state: 'visible', timeout: 20000 });
+        if (!(await launcher.isEnabled())) throw new Error('widget launcher is visible but disabled');
+      },
+      open: async (page) => {
+        await page.locator('[data-testid="launcher"]').click();
+        await page.locator('[data-testid="widget-panel"]:not([hidden])').waitFor({ state: 'visible', timeout: 10000 });
+      },
+    },
+    baseline: {
+      name: 'baseline',
+      url: `${urls.baseline}/?host=${encodeURIComponent(urls.api)}`,
+      rootJs: `document.getElementById('root')`,
+      // Usable once React rendered and the session token arrived (the textarea enables).
+      ready: async (page) => {
+        await page.locator('textarea[aria-label="Ask a question"]:not([disabled])').waitFor({ timeout: 20000 });
+      },
+      // The baseline is the iframe's content: it is "open" once it is ready.
+      open: async () => {},
+    },
+  };
+}
+
+async function newPage(browser, hooks) {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+  await context.addInitScript({ content: hooks });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+  };
+  return { context, page, cdp, metrics, errors, close: () => context.close() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// (1) Bytes
+
+async function bytes(browser, hooks, side, urls) {
+  const p = await newPage(browser, hooks);
+  try {
+    const requests = [];
+    p.page.on('request', (r) => requests.push(r));
+    await p.page.goto(side.url);
+    await side.ready(p.page);
+    const atReady = requests.length;
+    await side.open(p.page);
+    await p.page.waitForLoadState('networkidle');
+    const files = [];
+    for (const [i, r] of requests.entries()) {
+      const url = r.url();
+      if (url.endsWith('/favicon.ico')) continue;
+      // The widget's host page is the customer's page, not the widget's bytes.
+      if (side.name === 'widget' && r.isNavigationRequest()) continue;
+      const resp = await r.response();
+      if (!resp) throw new Error(`${side.name}: ${url} got no response`);
+      const body = await resp.body();
+      files.push({
+        url: new URL(url).pathname,
+        kind: url.startsWith(urls.api) ? 'api' : 'file',
+        beforeReady: i < atReady,
+        raw: body.length,
+        gzip: gzip(body),
+      });
+    }
+    const sum = (pred) => {
+      const fs = files.filter((f) => f.kind === 'file' && pred(f));
+      return { raw: fs.reduce((n, f) => n + f.raw, 0), gzip: fs.reduce((n, f) => n + f.gzip, 0) };
+    };
+    return { files, ready: sum((f) => f.beforeReady), open: sum(() => true) };
+  } finally {
+    await p.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// (2) Streaming render cost
+
+const TRACE_CATEGORIES = [
+  'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', '__metadata',
+];
+
+/** Main-thread RunTask intervals of the page's renderer, in the page's performance.now() ms. */
+function mainThreadTasks(traceBuf, syncName, syncAt) {
+  const events = JSON.parse(traceBuf.toString()).traceEvents;
+  const mark = events.find((e) => e.name === syncName && e.cat.includes('user_timing'));
+  if (!mark) throw new Error(`trace has no '${syncName}' mark: cannot align it with the page clock`);
+  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === mark.pid && e.args.name === 'CrRendererMain');
+  if (!main) throw new Error('trace has no CrRendererMain thread for the page');
+  const offset = mark.ts / 1000 - syncAt;
+  return events
+    .filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.name === 'RunTask')
+    .map((e) => [e.ts / 1000 - offset, (e.ts + e.dur) / 1000 - offset]);
+}
+
+function busy(tasks, from, to) {
+  let ms = 0;
+  for (const [a, b] of tasks) ms += Math.max(0, Math.min(b, to) - Math.max(a, from));
+  return ms;
+}
+
+/**
+ * Per-chunk cost: main-thread busy time from the delivery of the first read that carries a
+ * chunk of the range until the first delivery carrying a later chunk (or, for the last range,
+ * until the final text is painted), divided by the number of chunks those reads carried.
+ */
+function perChunk(tasks, reads, finalAt) {
+  const tenth = TEXT_PARTS / 10;
+  const prev = (i) => (i === 0 ? 0 : reads[i - 1][2]);
+  const a = reads.findIndex((r) => r[2] > 0);
+  const j = reads.findIndex((r, i) => prev(i) >= tenth);
+  const k = reads.findIndex((r) => r[2] > TEXT_PARTS - tenth);
+  if (a < 0 || j < 0 || k < 0) {
+    throw new Error(`per-chunk windows: ${reads.length} reads carrying ${reads.map((r) => r[2]).join(',').slice(0, 300)} text parts do not split into tenths`);
+  }
+  return {
+    firstMs: busy(tasks, reads[a][0], reads[j][0]) / prev(j),
+    firstReads: j - a,
+    lastMs: busy(tasks, reads[k][0], finalAt) / (TEXT_PARTS - prev(k)),
+    lastReads: reads.length - k,
+  };
+}
+
+async function streamingRun(browser, hooks, side, api, traced) {
+  const p = await newPage(browser, hooks);
+  try {
+    await p.page.goto(side.url);
+    await side.ready(p.page);
+    await api.dev('/__dev/reply', { text: markdownReply(REPLY_CHARS) });
+    await p.page.evaluate(
+      ({ rootJs, end }) => {
+        const root = new Function(`return ${rootJs}`)();
+        window.__bench.final = window.__bench.paintedWhen(root, (n) => (n.textContent || '').includes(end));
+        window.__bench.startRecording();
+      },
+      { rootJs: side.rootJs, end: END_MARKER },
+    );
+    let syncAt;
+    if (traced) {
+      await browser.startTracing(p.page, { categories: TRACE_CATEGORIES });
+      syncAt = await p.page.evaluate(() => performance.mark('bench-sync').startTime);
+    }
+    const m0 = await p.metrics();
+    // A synthetic click: Playwright's own actionability checks would add main-thread work.
+    await p.page.evaluate((sel) => document.querySelector(sel).click(), PROMPT);
+    const finalAt = await p.page.evaluate(() => window.__bench.final);
+    const m1 = await p.metrics();
+    const trace = traced ? await browser.stopTracing() : null;
+    const { reads, clickAt, textParts } = await p.page.evaluate(() => window.__bench);
+    if (textParts !== TEXT_PARTS) {
+      throw new Error(`${side.name}: the page read ${textParts} text parts, expected ${TEXT_PARTS}`);
+    }
+    if (p.errors.length) throw new Error(`${side.name}: page errors: ${p.errors.join('; ')}`);
+    const run = {
+      mainThreadMs: figure('TaskDuration', (m1.TaskDuration - m0.TaskDuration) * 1000),
+      scriptMs: figure('ScriptDuration', (m1.ScriptDuration - m0.ScriptDuration) * 1000),
+      finalMs: figure('click to final text', finalAt - clickAt),
+      reads: reads.length,
+    };
+    if (traced) {
+      const tasks = mainThreadTasks(trace, 'bench-sync', syncAt);
+      const pc = perChunk(tasks, reads, finalAt);
+      Object.assign(run, {
+        firstChunkMs: figure('first 10% per chunk', pc.firstMs),
+        lastChunkMs: figure('last 10% per chunk', pc.lastMs),
+        firstReads: pc.firstReads,
+        lastReads: pc.lastReads,
+        tracedMainThreadMs: busy(tasks, clickAt, finalAt),
+      });
+    }
+    return run;
+  } finally {
+    await p.close();
+  }
+}
+
+/**
+ * Two deliveries of the same 4,000 chunks. Burst: as fast as the server can send them (the
+ * issue's scenario); the browser then hands the page the whole body in a few reads, so it gives
+ * total main-thread time and time to final text but cannot tell early chunks from late ones.
+ * Paced: the server waits PACE_MS before each chunk, so each reaches the page as a read of its
+ * own, as an LLM's tokens do; traced, it gives the per-chunk cost of the first and last 10%.
+ */
+async function streaming(browser, hooks, side, api) {
+  const burst = [];
+  const paced = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      await api.dev('/__dev/settings', { chunkChars: CHUNK_CHARS, paceMs: 0 });
+      burst.push(await streamingRun(browser, hooks, side, api, false));
+      await api.dev('/__dev/settings', { chunkChars: CHUNK_CHARS, paceMs: PACE_MS });
+      paced.push(await streamingRun(browser, hooks, side, api, true));
+      const [b, p] = [burst.at(-1), paced.at(-1)];
+      log(`${side.name} streaming run ${i + 1}/${RUNS}: burst ${b.mainThreadMs.toFixed(0)} ms main thread, ` +
+        `${b.finalMs.toFixed(0)} ms to final text, ${b.reads} reads; paced ${p.tracedMainThreadMs.toFixed(0)} ms main thread, ` +
+        `${p.reads} reads, per chunk ${(p.firstChunkMs * 1000).toFixed(0)} / ${(p.lastChunkMs * 1000).toFixed(0)} us`);
+    }
+  } finally {
+    await api.dev('/__dev/settings', { chunkChars: 0, paceMs: 0 });
+  }
+  const med = (runs, k) => median(runs.map((r) => r[k]));
+  return {
+    burst: {
+      mainThreadMs: med(burst, 'mainThreadMs'),
+      scriptMs: med(burst, 'scriptMs'),
+      finalMs: med(burst, 'finalMs'),
+      reads: med(burst, 'reads'),
+    },
+    paced: {
+      paceMs: PACE_MS,
+      mainThreadMs: med(paced, 'tracedMainThreadMs'),
+      finalMs: med(paced, 'finalMs'),
+      reads: med(paced, 'reads'),
+      firstChunkMs: med(paced, 'firstChunkMs'),
+      lastChunkMs: med(paced, 'lastChunkMs'),
+      lastOverFirst: median(paced.map((r) => r.lastChunkMs / r.firstChunkMs)),
+      firstReads: med(paced, 'firstReads'),
+      lastReads: med(paced, 'lastReads'),
+    },
+    runs: { burst, paced },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// (3) Prompt click to first token painted
+
+async function firstTokenRun(browser, hooks, side, api) {
+  const p = await newPage(browser, hooks);
+  try {
+    await p.page.goto(side.url);
+    await side.ready(p.page);
+    await api.dev('/__dev/reply', { text: 'You can change your plan in **Settings > Billing**.' });
+    await p.page.evaluate(
+      ({ rootJs, sel }) => {
+        const root = new Function(`return ${rootJs}`)();
+        window.__bench.first = window.__bench.paintedWhen(root, (n) => {
+          const el = n.nodeType === Node.ELEMENT_NODE ? n : n.parentElement;
+          if (!el) return false;
+          const content = el.closest(sel) || el.querySelector(sel);
+          return !!content && /\S/.test(content.textContent);
+        });
+      },
+      { rootJs: side.rootJs, sel: ASSISTANT_CONTENT },
+    );
+    await p.page.locator(PROMPT).click();
+    const paintedAt = await p.page.evaluate(() => window.__bench.first);
+    const clickAt = await p.page.evaluate(() => window.__bench.clickAt);
+    if (p.errors.length) throw new Error(`${side.name}: page errors: ${p.errors.join('; ')}`);
+    return figure('click to first token', paintedAt - clickAt);
+  } finally {
+    await p.close();
+  }
+}
+
+async function firstToken(browser, hooks, side, api) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await firstTokenRun(browser, hooks, side, api));
+  log(`${side.name} first token: ${runs.map((x) => x.toFixed(1)).join(', ')} ms`);
+  return { ms: median(runs), runs };
+}
+
+// ---------------------------------------------------------------------------------------------
+// (5) Memory after a 100-message conversation
+
+async function memory(browser, hooks, side, api) {
+  const p = await newPage(browser, hooks);
+  try {
+    await p.page.goto(side.url);
+    await side.ready(p.page);
+    await side.open(p.page);
+    for (let i = 1; i <= TURNS; i++) await api.dev('/__dev/reply', { text: shortReply(i) });
+    const composer = p.page.locator('textarea[aria-label="Ask a question"]');
+    for (let i = 1; i <= TURNS; i++) {
+      await composer.fill(`Question ${i}: how do I change my plan?`);
+      await composer.press('Enter');
+      await p.page.waitForFunction(
+        ({ rootJs, n }) => {
+          const root = new Function(`return ${rootJs}`)();
+          const done = root.querySelectorAll('[data-testid="message"][data-message-role="assistant"][aria-busy="false"]');
+          return done.length >= n;
+        },
+        { rootJs: side.rootJs, n: i },
+        { polling: 20, timeout: 15000 },
+      );
+    }
+    const count = await p.page.evaluate((rootJs) => new Function(`return ${rootJs}`)().querySelectorAll('[data-testid="message"]').length, side.rootJs);
+    if (count !== 2 * TURNS) throw new Error(`${side.name}: ${count} messages after ${TURNS} turns, expected ${2 * TURNS}`);
+    await p.cdp.send('HeapProfiler.enable');
+    await p.cdp.send('HeapProfiler.collectGarbage');
+    await p.cdp.send('HeapProfiler.collectGarbage');
+    const m = await p.metrics();
+    const wasm = await p.page.evaluate(() => window.__bench.wasmBytes());
+    if (p.errors.length) throw new Error(`${side.name}: page errors: ${p.errors.join('; ')}`);
+    return { jsHeap: figure('JSHeapUsedSize', m.JSHeapUsedSize), wasm, total: m.JSHeapUsedSize + wasm, messages: count };
+  } finally {
+    await p.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// (4) Decoder throughput: scripts/bench-decoder.sh, its table parsed.
+
+async function decoder() {
+  const { stdout } = await promisify(execFile)('bash', [join(ROOT, 'scripts/bench-decoder.sh')], {
+    env: { ...process.env, ITERATIONS: process.env.DECODER_ITERATIONS || '11' },
+    maxBuffer: 1 << 24,
+  });
+  const rows = stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+  const out = {};
+  for (const [format, bytes, rust, js] of rows) {
+    out[format] = { bytes: Number(bytes), rustMBps: figure(`decoder ${format} Rust MB/s`, Number(rust)), jsMBps: figure(`decoder ${format} JS MB/s`, Number(js)) };
+  }
+  if (!out.v4) throw new Error(`bench-decoder.sh printed no v4 row:\n${stdout}`);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const started = Date.now();
+  const hooks = await readFile(join(BENCH, 'lib/page-hooks.js'), 'utf8');
+  const api = await apiServer(API_BIN, ['--pace-ms', '0', '--format', 'v4', '--no-prompt-cache']);
+  const widgetDist = await staticServer(join(ROOT, 'dist'));
+  const baselineDist = await staticServer(join(BENCH, 'baseline/dist'));
+  // The host page names the other origins, so it is filled in once they are known.
+  const hostPages = {};
+  const hostSrv = await staticServer(null, hostPages);
+  const urls = { api: api.url, widget: widgetDist.url, baseline: baselineDist.url, host: hostSrv.url };
+  const s = sides(urls);
+  hostPages['/'] = s.hostPage;
+
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, chromium: browser.version(), node: process.version },
+    runs: RUNS,
+    replyChars: REPLY_CHARS,
+    textParts: TEXT_PARTS,
+    helperLoader: HELPER_LOADER,
+  };
+  const failures = [];
+  // Each group is measured on its own: one failing says which, and the others still report.
+  const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
+  const group = async (name, fn) => {
+    if (only && !only.includes(name)) return;
+    const t = Date.now();
+    try {
+      results[name] = await fn();
+      log(`${name}: done in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    } catch (e) {
+      results[name] = { error: String(e && e.stack ? e.message : e) };
+      failures.push(`${name}: ${results[name].error}`);
+      log(`${name}: FAILED: ${results[name].error}`);
+    }
+  };
+  try {
+    const both = async (fn) => ({ widget: await fn(s.widget), baseline: await fn(s.baseline) });
+    await group('bytes', () => both((side) => bytes(browser, hooks, side, urls)));
+    await group('streaming', () => both((side) => streaming(browser, hooks, side, api)));
+    await group('firstToken', () => both((side) => firstToken(browser, hooks, side, api)));
+    await group('memory', () => both((side) => memory(browser, hooks, side, api)));
+  } finally {
+    await browser.close();
+    api.close();
+    await widgetDist.close();
+    await baselineDist.close();
+    await hostSrv.close();
+  }
+  await group('decoder', decoder);
+  results.seconds = Math.round((Date.now() - started) / 1000);
+
+  await mkdir(BENCH, { recursive: true });
+  const { table, svg } = report(results);
+  await writeFile(join(BENCH, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  await writeFile(join(BENCH, 'chart.svg'), svg);
+  console.log(table);
+  console.log(`\nwrote bench/results.json and bench/chart.svg (${results.seconds} s)`);
+  if (failures.length) {
+    console.error(`\n${failures.length} measurement(s) failed:\n  ${failures.join('\n  ')}`);
+    process.exit(1);
+  }
+}
+
+main().catch((e) => {
+  console.error('[bench] failed:', e);
+  process.exit(1);
+});
