@@ -90,7 +90,8 @@ fn focus_composer_when_opened(ui: UiState, composer_ref: NodeRef<html::Textarea>
         if open && was_open == Some(false) {
             // After this tick's DOM update has removed `hidden`: a hidden element can't be focused.
             request_animation_frame(move || {
-                if let Some(textarea) = composer_ref.get_untracked() {
+                // `try_`: the widget may have been destroyed before this frame.
+                if let Some(textarea) = composer_ref.try_get_untracked().flatten() {
                     let _ = textarea.focus();
                 }
             });

@@ -67,7 +67,8 @@ fn keep_scrolled_to_end(list_ref: NodeRef<html::Div>, follow: RwSignal<bool>) {
         // Next frame, after this tick's DOM updates, so scroll_height includes them.
         request_animation_frame(move || {
             pending.set(false);
-            if let Some(el) = list_ref.get_untracked() {
+            // `try_`: the widget may have been destroyed before this frame.
+            if let Some(el) = list_ref.try_get_untracked().flatten() {
                 el.set_scroll_top(el.scroll_height());
             }
         });
