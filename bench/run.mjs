@@ -2,7 +2,9 @@
 // on one machine. Started by scripts/bench.sh (which builds everything first); prints a table,
 // writes bench/results.json and bench/chart.svg. Method notes: README.md § Performance.
 //
-//   node bench/run.mjs [--runs N]     (RUNS env works too; default 5)
+//   node bench/run.mjs [--runs N]     (RUNS env works too; default 5; the streaming group,
+//                                     40 s a run for the baseline, does STREAM_RUNS, default 3)
+//   node bench/run.mjs --report       redraw the table and chart from bench/results.json
 //   BENCH_ONLY=streaming,memory ...   only these groups (bytes, streaming, firstToken, memory,
 //                                     decoder); the others are left out of the outputs
 //
@@ -11,7 +13,7 @@
 // (4) decoder throughput (scripts/bench-decoder.sh), (5) memory after a 100-message conversation.
 import { chromium } from 'playwright-core';
 import { execFile } from 'node:child_process';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { gzipSync, constants as zlib } from 'node:zlib';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +27,7 @@ const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
 const argRuns = process.argv.indexOf('--runs');
 const RUNS = Number(argRuns > 0 ? process.argv[argRuns + 1] : process.env.RUNS || 5);
+const STREAM_RUNS = Number(process.env.STREAM_RUNS || Math.min(RUNS, 3));
 const REPLY_CHARS = 20000;
 const CHUNK_CHARS = 5; // 20,000 / 5 = 4,000 `0:` parts, each its own HTTP chunk
 const TEXT_PARTS = REPLY_CHARS / CHUNK_CHARS;
@@ -265,13 +268,13 @@ async function streaming(browser, hooks, side, api) {
   const burst = [];
   const paced = [];
   try {
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < STREAM_RUNS; i++) {
       await api.dev('/__dev/settings', { chunkChars: CHUNK_CHARS, paceMs: 0 });
       burst.push(await streamingRun(browser, hooks, side, api, false));
       await api.dev('/__dev/settings', { chunkChars: CHUNK_CHARS, paceMs: PACE_MS });
       paced.push(await streamingRun(browser, hooks, side, api, true));
       const [b, p] = [burst.at(-1), paced.at(-1)];
-      log(`${side.name} streaming run ${i + 1}/${RUNS}: burst ${b.mainThreadMs.toFixed(0)} ms main thread, ` +
+      log(`${side.name} streaming run ${i + 1}/${STREAM_RUNS}: burst ${b.mainThreadMs.toFixed(0)} ms main thread, ` +
         `${b.finalMs.toFixed(0)} ms to final text, ${b.reads} reads; paced ${p.tracedMainThreadMs.toFixed(0)} ms main thread, ` +
         `${p.reads} reads, per chunk ${(p.firstChunkMs * 1000).toFixed(0)} / ${(p.lastChunkMs * 1000).toFixed(0)} us`);
     }
@@ -414,6 +417,7 @@ async function main() {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, chromium: browser.version(), node: process.version },
     runs: RUNS,
+    streamRuns: STREAM_RUNS,
     replyChars: REPLY_CHARS,
     textParts: TEXT_PARTS,
     helperLoader: HELPER_LOADER,
@@ -449,7 +453,6 @@ async function main() {
   await group('decoder', decoder);
   results.seconds = Math.round((Date.now() - started) / 1000);
 
-  await mkdir(BENCH, { recursive: true });
   const { table, svg } = report(results);
   await writeFile(join(BENCH, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   await writeFile(join(BENCH, 'chart.svg'), svg);
@@ -461,7 +464,15 @@ async function main() {
   }
 }
 
-main().catch((e) => {
+/** Prints the table and redraws the chart from the stored results, measuring nothing. */
+async function redraw() {
+  const results = JSON.parse(await readFile(join(BENCH, 'results.json'), 'utf8'));
+  const { table, svg } = report(results);
+  await writeFile(join(BENCH, 'chart.svg'), svg);
+  console.log(table);
+}
+
+(process.argv.includes('--report') ? redraw() : main()).catch((e) => {
   console.error('[bench] failed:', e);
   process.exit(1);
 });

@@ -4,7 +4,7 @@
 # machine, in headless Chromium. Prints a table (widget | baseline | ratio | goal | met?), writes
 # bench/results.json and bench/chart.svg. Not part of scripts/test.sh: timings are not pass/fail.
 #
-#   scripts/bench.sh                 # RUNS=5 (medians); about 5 minutes on 2 cores when warm
+#   scripts/bench.sh                 # RUNS=5, STREAM_RUNS=3 (medians); about 4 minutes on 2 cores when warm
 #   RUNS=3 BENCH_ONLY=streaming scripts/bench.sh     # some groups only (see bench/run.mjs)
 #   BENCH_SKIP_BUILD=1 scripts/bench.sh              # measure dist/ as it is
 #

@@ -17,18 +17,15 @@
 
   // A tiny line-state machine over the bytes: counts complete `0:` (text) lines of the v4 data
   // stream, across chunk boundaries, without decoding.
-  let atLineStart = true;
-  let lineHead = '';
+  let lineHead = ''; // the first two bytes of the current line
   const countParts = (bytes) => {
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i];
       if (b === 10) {
         if (lineHead === '0:') B.textParts++;
-        atLineStart = true;
         lineHead = '';
-      } else if (atLineStart || lineHead.length < 2) {
-        if (lineHead.length < 2) lineHead += String.fromCharCode(b);
-        atLineStart = false;
+      } else if (lineHead.length < 2) {
+        lineHead += String.fromCharCode(b);
       }
     }
   };
@@ -47,7 +44,6 @@
   B.startRecording = () => {
     B.reads = [];
     B.textParts = 0;
-    atLineStart = true;
     lineHead = '';
     B.recording = true;
   };

@@ -84,7 +84,9 @@ function table(r, rs) {
         ],
   );
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (l) => l.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const fmt = (l) => l.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   const notes = [];
   if (r.bytes && !r.bytes.error) {
     notes.push(
@@ -101,7 +103,7 @@ function table(r, rs) {
         `paced ${s.widget.paced.reads} / ${s.baseline.paced.reads}.`,
     );
   }
-  notes.push(`medians of ${r.runs} runs; ${r.machine.cpus} CPUs (${r.machine.cpu}), Chromium ${r.machine.chromium}, Node ${r.machine.node}.`);
+  notes.push(`medians of ${r.runs} runs (streaming: ${r.streamRuns}); ${r.machine.cpus} CPUs (${r.machine.cpu}), Chromium ${r.machine.chromium}, Node ${r.machine.node}.`);
   return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...lines.map(fmt), '', ...notes].join('\n');
 }
 
@@ -115,14 +117,19 @@ function chart(r, rs) {
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
-    `<text x="12" y="22" font-size="15" font-weight="600">Widget vs baseline (Helper's React stack): ${esc(r.date.slice(0, 10))}, medians of ${r.runs} runs</text>`,
+    `<text x="12" y="22" font-size="15" font-weight="600">Widget vs baseline (Helper's React stack): ${esc(r.date.slice(0, 10))}, medians of ${r.runs} runs (streaming ${r.streamRuns})</text>`,
     `<rect x="12" y="34" width="12" height="10" fill="#2563eb"/><text x="30" y="43">widget (Rust/wasm)</text>`,
     `<rect x="160" y="34" width="12" height="10" fill="#9ca3af"/><text x="178" y="43">baseline (React 19 + useChat + react-markdown)</text>`,
   ];
   shown.forEach((x, i) => {
     const y = top + i * rowH;
     const max = Math.max(x.w, x.b) || 1;
-    const better = x.ratio === undefined ? '' : `widget ${x.ratio.toFixed(1)}x ${x.lower ? 'less' : 'faster'}`;
+    const better =
+      x.ratio === undefined
+        ? ''
+        : x.ratio >= 1
+          ? `widget ${x.ratio.toFixed(1)}x ${x.lower ? 'less' : 'faster'}`
+          : `widget ${(1 / x.ratio).toFixed(1)}x ${x.lower ? 'more' : 'slower'}`;
     parts.push(
       `<text x="12" y="${y + 15}">${esc(x.label)} (${esc(x.unit)})</text>`,
       `<text x="12" y="${y + 31}" fill="#555">${esc(better)}</text>`,
