@@ -354,3 +354,36 @@ async fn malformed_config_warns_once_per_field_and_still_shows_the_widget() {
     assert_eq!(title, "Support");
     b.close().await;
 }
+
+#[tokio::test]
+async fn minimize_maximize_and_toggle_minimize_change_the_panel_size() {
+    let site = Site::start().await;
+    let url = site.page(
+        "/minimize",
+        &html(r#"<script src="{SDK}" async></script>"#, ""),
+    );
+    let b = Browser::start().await;
+    b.open_with_widget(&url).await;
+    b.js("HelperWidget.show()", vec![]).await;
+    b.wait_panel(true).await;
+    const HEIGHT: &str = "Math.round(document.getElementById('helper-widget-root').shadowRoot
+        .querySelector('[data-testid=widget-panel]').getBoundingClientRect().height)";
+    let full = b
+        .js(&format!("return {HEIGHT}"), vec![])
+        .await
+        .as_f64()
+        .unwrap();
+    b.js("HelperWidget.minimize()", vec![]).await;
+    b.wait_js(&format!("{HEIGHT} <= 500")).await;
+    b.js("HelperWidget.maximize()", vec![]).await;
+    b.wait_js(&format!("{HEIGHT} === {full}")).await;
+    b.js("HelperWidget.toggleMinimize()", vec![]).await;
+    b.wait_js(&format!("{HEIGHT} <= 500")).await;
+    b.js("HelperWidget.toggleMinimize()", vec![]).await;
+    b.wait_js(&format!("{HEIGHT} === {full}")).await;
+    assert!(
+        full > 500.0,
+        "the full panel is taller than the minimized one: {full}"
+    );
+    b.close().await;
+}
