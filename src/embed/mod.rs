@@ -83,13 +83,8 @@ pub fn mount(
         let ui = UiState::new();
         *slot.borrow_mut() = Some(ui);
         page::sync_open_state(ui);
-        match refresh_auth {
-            Some(f) => {
-                view! { <Widget config=config script_url=script_url refresh_auth=f ui=ui /> }
-                    .into_any()
-            }
-            None => view! { <Widget config=config script_url=script_url ui=ui /> }.into_any(),
-        }
+        view! { <Widget config=config script_url=script_url refresh_auth=refresh_auth ui=ui /> }
+            .into_any()
     });
     let ui = ui_slot
         .borrow_mut()

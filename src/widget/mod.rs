@@ -169,7 +169,6 @@ pub fn Widget(
     /// Absolute URL of `sdk.js`; its origin is the default API host.
     script_url: String,
     /// The page's `refreshAuth` callback, if it gave one.
-    #[prop(optional)]
     refresh_auth: Option<SendWrapper<js_sys::Function>>,
     /// Open/minimized state, shared with the JavaScript API.
     ui: UiState,
