@@ -338,6 +338,16 @@ impl Browser {
         .to_owned()
     }
 
+    /// Whether `#helper-widget-root` is in the page.
+    pub async fn widget_mounted(&self) -> bool {
+        self.js(
+            "return !!document.getElementById('helper-widget-root')",
+            vec![],
+        )
+        .await
+            == Value::Bool(true)
+    }
+
     /// Whether the panel is open: present, without `hidden`, and rendered.
     pub async fn panel_open(&self) -> bool {
         match self.shadow_find("[data-testid=widget-panel]").await {

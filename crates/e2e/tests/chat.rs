@@ -785,14 +785,7 @@ async fn destroy_removes_the_widget_and_stops_all_activity() {
     b.wait_js("(() => { const m = __msgs(); return m.length === 2 && m[1].text.length > 0; })()")
         .await;
     b.js("HelperWidget.destroy()", vec![]).await;
-    assert_eq!(
-        b.js(
-            "return document.getElementById('helper-widget-root')",
-            vec![]
-        )
-        .await,
-        Value::Null
-    );
+    assert!(!b.widget_mounted().await);
     let requests = b.js("return __requests.length", vec![]).await;
     b.click("#plan").await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
@@ -801,14 +794,7 @@ async fn destroy_removes_the_widget_and_stops_all_activity() {
         requests,
         "no request after destroy"
     );
-    assert_eq!(
-        b.js(
-            "return document.getElementById('helper-widget-root')",
-            vec![]
-        )
-        .await,
-        Value::Null
-    );
+    assert!(!b.widget_mounted().await);
     assert_eq!(
         b.js(
             "return document.querySelector('[data-helper-open]')",

@@ -310,14 +310,7 @@ async fn delay_init_starts_nothing_until_init_and_destroy_removes_everything() {
     );
 
     b.js("HelperWidget.destroy()", vec![]).await;
-    assert_eq!(
-        b.js(
-            "return document.getElementById('helper-widget-root')",
-            vec![]
-        )
-        .await,
-        Value::Null
-    );
+    assert!(!b.widget_mounted().await);
     // After destroy, calls queue again until the next init.
     b.js("HelperWidget.show(); HelperWidget.init({});", vec![])
         .await;
