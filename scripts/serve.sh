@@ -13,4 +13,5 @@ server=$!
 trap 'kill $server 2>/dev/null || true' EXIT INT TERM
 
 echo "Demo: http://127.0.0.1:8080/  (API: http://127.0.0.1:8081)"
-trunk serve --open=false
+# Its own output directory, so serving (a debug build) never replaces a release dist/.
+trunk serve --open=false --dist target/serve-dist

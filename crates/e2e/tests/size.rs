@@ -54,6 +54,7 @@ fn files_loaded_until_the_panel_is_open_fit_the_budget() {
     );
     assert!(
         total_gzip <= BUDGET_GZIP,
-        "the widget grew: {total_gzip} B gzip > budget {BUDGET_GZIP} B"
+        "the widget grew: {total_gzip} B gzip > budget {BUDGET_GZIP} B \
+         (is dist/ a release build? `trunk build --release`)"
     );
 }
