@@ -380,3 +380,18 @@ async fn minimize_maximize_and_toggle_minimize_change_the_panel_size() {
     );
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_deferred_tag_in_head_works_too() {
+    let site = Site::start().await;
+    let url = site.page(
+        "/defer",
+        &html(r#"<script src="{SDK}" defer></script>"#, ""),
+    );
+    let b = Browser::start().await;
+    b.open_with_widget(&url).await;
+    b.js("HelperWidget.toggle()", vec![]).await;
+    b.wait_panel(true).await;
+    assert_eq!(b.console().await, "");
+    b.close().await;
+}
