@@ -535,6 +535,19 @@ async fn markdown_in_one_byte_chunks_renders_the_same_in_every_format() {
                 ))
                 .await;
             rendered.push((format, chunking, html.as_str().unwrap().to_owned()));
+            // Sources arrive as `h:` (v4), `source-url` (v5) or a seed `source` line.
+            let sources = b
+                .in_shadow(&format!(
+                    "Array.from(root.querySelectorAll('[data-testid=message]')[{}]
+                       .querySelectorAll('[data-testid=sources] a')).map(a => a.href)",
+                    n - 1
+                ))
+                .await;
+            assert_eq!(
+                sources,
+                json!(["https://docs.example.com/plans"]),
+                "{format}/{chunking}"
+            );
         }
     }
     let (_, _, first) = &rendered[0];
