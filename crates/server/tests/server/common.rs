@@ -121,6 +121,20 @@ impl Server {
         r.json()["conversationSlug"].as_str().unwrap().to_string()
     }
 
+    /// A conversation with one question and its answer; returns the slug and the reaction path
+    /// (`…/message/{id}`) of the saved answer.
+    pub async fn answered_conversation(&self, token: &str) -> (String, String) {
+        let slug = self.conversation(token, false).await;
+        self.chat(token, &slug, "refund", "").await;
+        let c = self
+            .get(&format!("/api/chat/conversation/{slug}"), Some(token))
+            .await
+            .json();
+        let id = c["messages"][1]["id"].as_str().unwrap().to_string();
+        let path = format!("/api/chat/conversation/{slug}/message/{id}");
+        (slug, path)
+    }
+
     /// Sends a chat message the way Helper's widget does; `query` is appended to `/api/chat`.
     pub async fn chat(&self, token: &str, slug: &str, content: &str, query: &str) -> Resp {
         let body = json!({

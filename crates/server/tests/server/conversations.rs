@@ -237,14 +237,7 @@ async fn conversation_list_paginates_with_a_cursor_and_validates() {
 async fn reactions_set_toggle_and_add_feedback() {
     let s = default_server().await;
     let t = s.anonymous().await;
-    let slug = s.conversation(&t, false).await;
-    s.chat(&t, &slug, "refund", "").await;
-    let c = s
-        .get(&format!("/api/chat/conversation/{slug}"), Some(&t))
-        .await
-        .json();
-    let id = c["messages"][1]["id"].as_str().unwrap().to_string();
-    let path = format!("/api/chat/conversation/{slug}/message/{id}");
+    let (slug, path) = s.answered_conversation(&t).await;
 
     let r = s
         .post(&path, Some(&t), json!({ "type": "thumbs-up" }))

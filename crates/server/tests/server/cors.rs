@@ -59,14 +59,7 @@ async fn gap_flag_reproduces_helpers_missing_cors_headers() {
         };
         let t = s.anonymous().await;
         let nobody = nobody_token(&s);
-        let slug = s.conversation(&t, false).await;
-        s.chat(&t, &slug, "refund", "").await;
-        let c = s
-            .get(&format!("/api/chat/conversation/{slug}"), Some(&t))
-            .await
-            .json();
-        let msg = c["messages"][1]["id"].as_str().unwrap().to_string();
-        let react = format!("/api/chat/conversation/{slug}/message/{msg}");
+        let (slug, react) = s.answered_conversation(&t).await;
 
         // (description, response, Helper sends CORS headers?)
         let cases = vec![
