@@ -172,11 +172,7 @@ impl Chat {
     /// Sends the failed message again. Its partial reply and the alert go; the user message
     /// stays, once.
     pub fn retry(self: &Rc<Self>) {
-        let Some(Failure {
-            retry: Some(target),
-            ..
-        }) = self.store.failure.get_untracked()
-        else {
+        let Some(Failure { retry: target, .. }) = self.store.failure.get_untracked() else {
             return;
         };
         if self.store.status.get_untracked() != Status::Idle {
@@ -224,7 +220,7 @@ impl Chat {
         let abort = match web_sys::AbortController::new() {
             Ok(a) => a,
             Err(_) => {
-                self.fail(TurnFailure::Network, Some(user));
+                self.fail(TurnFailure::Network, user);
                 return;
             }
         };
@@ -270,12 +266,12 @@ impl Chat {
                     );
                 }
             }
-            turn::Outcome::Failed(failure) if current => self.fail(failure, Some(user)),
+            turn::Outcome::Failed(failure) if current => self.fail(failure, user),
             turn::Outcome::Failed(_) => {}
         }
     }
 
-    fn fail(&self, failure: TurnFailure, retry: Option<RetryTarget>) {
+    fn fail(&self, failure: TurnFailure, retry: RetryTarget) {
         let message = failure.to_string();
         self.store.status.set(Status::Idle);
         self.store.failure.set(Some(Failure {

@@ -71,7 +71,7 @@ pub struct Failure {
     /// Shown in the alert.
     pub message: String,
     /// The user message to send again (its row stays in the transcript).
-    pub retry: Option<RetryTarget>,
+    pub retry: RetryTarget,
 }
 
 /// The user message a Retry re-sends.
@@ -79,7 +79,7 @@ pub struct Failure {
 pub struct RetryTarget {
     /// Its row.
     pub row_key: u64,
-    /// Its id and text.
+    /// Its client id, sent again so the server sees the same message.
     pub client_id: String,
     /// Its text.
     pub content: String,

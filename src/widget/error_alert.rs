@@ -13,19 +13,12 @@ pub fn ErrorAlert() -> impl IntoView {
             .failure
             .with(|f| f.as_ref().map(|f| f.message.clone()))
     };
-    let can_retry = move || {
-        store
-            .failure
-            .with(|f| f.as_ref().is_some_and(|f| f.retry.is_some()))
-    };
     let retry = move |_| chat.run(|chat| chat.retry());
     view! {
         <Show when=move || message().is_some()>
             <div class="hw-alert" data-testid="error-message" role="alert">
                 <p class="hw-alert__text">{message}</p>
-                <Show when=can_retry>
-                    <button type="button" class="hw-alert__retry" on:click=retry>"Retry"</button>
-                </Show>
+                <button type="button" class="hw-alert__retry" on:click=retry>"Retry"</button>
             </div>
         </Show>
     }
