@@ -111,10 +111,21 @@ impl Rgb {
         let b = parts.next()?.parse().ok()?;
         match (parts.next(), parts.next()) {
             (None, None) => Some(Rgb(r, g, b)),
-            (Some(alpha), None) if alpha.parse::<f64>().is_ok() => Some(Rgb(r, g, b)),
+            (Some(alpha), None) if is_css_alpha(alpha) => Some(Rgb(r, g, b)),
             _ => None,
         }
     }
+}
+
+/// A CSS `<alpha-value>`: a plain decimal (`1`, `0.5`, `.5`) or a percentage (`50%`).
+///
+/// Checked by hand rather than with `str::parse::<f64>`: that pulls the float parser and its
+/// power-of-five tables (about 12 KB of wasm) in for a value the widget then ignores.
+fn is_css_alpha(alpha: &str) -> bool {
+    let number = alpha.strip_suffix('%').unwrap_or(alpha);
+    let (int, frac) = number.split_once('.').unwrap_or((number, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    !(int.is_empty() && frac.is_empty()) && digits(int) && digits(frac) && !number.ends_with('.')
 }
 
 fn parse_hex(hex: &str) -> Option<Rgb> {
@@ -409,6 +420,16 @@ mod tests {
         assert_eq!(Rgb::parse("rgb(1, 2, 3)"), Some(Rgb(1, 2, 3)));
         assert_eq!(Rgb::parse("RGBA(1,2,3,0.5)"), Some(Rgb(1, 2, 3)));
         assert_eq!(Rgb::parse("rgb(1,2,300)"), None);
+        for alpha in ["1", "0.5", ".5", "50%", "12.5%"] {
+            assert_eq!(
+                Rgb::parse(&format!("rgba(1,2,3,{alpha})")),
+                Some(Rgb(1, 2, 3)),
+                "{alpha}"
+            );
+        }
+        for alpha in ["", ".", "1.", "%", "-1", "1e3", "inf", "NaN", "0.5.5", "a"] {
+            assert_eq!(Rgb::parse(&format!("rgba(1,2,3,{alpha})")), None, "{alpha}");
+        }
         assert_eq!(Rgb::parse("#ggg"), None);
         assert_eq!(Rgb::parse("#12345"), None);
         assert_eq!(Rgb::parse("red"), None);
