@@ -14,8 +14,7 @@ pub mod storage;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use helper_widget_core::config::Identity;
-use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
@@ -72,37 +71,76 @@ pub struct Api {
 }
 
 /// A conversation as `GET /api/chat/conversation/{slug}` returns it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct ConversationDetails {
     /// The messages, oldest first.
-    #[serde(default)]
     pub messages: Vec<StoredMessage>,
     /// Whether a human has taken over.
-    #[serde(default, rename = "isEscalated")]
     pub is_escalated: bool,
 }
 
+impl ConversationDetails {
+    fn from_fields(mut fields: Map<String, Value>) -> Result<Self, String> {
+        let messages = match fields.remove("messages") {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    StoredMessage::from_json(item).map_err(|why| format!("messages[{i}]: {why}"))
+                })
+                .collect::<Result<_, _>>()?,
+            Some(other) => return Err(wrong_type("messages", "an array", &other)),
+        };
+        let is_escalated = match fields.remove("isEscalated") {
+            None => false,
+            Some(Value::Bool(b)) => b,
+            Some(other) => return Err(wrong_type("isEscalated", "a boolean", &other)),
+        };
+        Ok(ConversationDetails {
+            messages,
+            is_escalated,
+        })
+    }
+}
+
 /// One message of a stored conversation.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct StoredMessage {
     /// Helper's id (a string of digits).
-    #[serde(deserialize_with = "string_or_number")]
     pub id: String,
     /// The text (markdown for AI replies).
-    #[serde(default)]
     pub content: String,
     /// `user`, `assistant` or `staff`.
     pub role: String,
     /// A staff member's name, for `staff` messages.
-    #[serde(default, rename = "staffName")]
     pub staff_name: Option<String>,
 }
 
-fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::String(s) => s,
-        other => other.to_string(),
-    })
+impl StoredMessage {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut fields = object(value)?;
+        // A string, or a number (or anything else) as its JSON text.
+        let id = match required(&mut fields, "id")? {
+            Value::String(s) => s,
+            other => other.to_string(),
+        };
+        let content = match fields.remove("content") {
+            None => String::new(),
+            Some(value) => string(value, "content")?,
+        };
+        let role = required_string(&mut fields, "role")?;
+        let staff_name = match fields.remove("staffName") {
+            None | Some(Value::Null) => None,
+            Some(value) => Some(string(value, "staffName")?),
+        };
+        Ok(StoredMessage {
+            id,
+            content,
+            role,
+            staff_name,
+        })
+    }
 }
 
 /// The body of a streamed reply, ready to be read.
@@ -200,19 +238,14 @@ impl Api {
 
     /// `POST /api/chat/conversation`: a new conversation's slug.
     pub async fn create_conversation(self: &Rc<Self>, is_prompt: bool) -> Result<String, ApiError> {
-        #[derive(Deserialize)]
-        struct Created {
-            #[serde(rename = "conversationSlug")]
-            slug: String,
-        }
         let body = serde_json::json!({ "isPrompt": is_prompt });
         self.authed(|token| {
             let request = self.post("/api/chat/conversation", &token);
             let body = body.clone();
             async move {
                 let response = send_json(request, &body).await?;
-                let created: Created = read_json(response).await?;
-                Ok(created.slug)
+                let mut fields = read_object(response).await?;
+                required_string(&mut fields, "conversationSlug").map_err(ApiError::BadResponse)
             }
         })
         .await
@@ -231,7 +264,8 @@ impl Api {
             let request = Request::get(&self.url(&path)).header("Authorization", &bearer(&token));
             async move {
                 let response = request.send().await.map_err(ApiError::from_gloo)?;
-                read_json(checked(response).await?).await
+                let fields = read_object(checked(response).await?).await?;
+                ConversationDetails::from_fields(fields).map_err(ApiError::BadResponse)
             }
         })
         .await
@@ -303,9 +337,57 @@ async fn checked(response: Response) -> Result<Response, ApiError> {
     Err(ApiError::Http { status, message })
 }
 
-async fn read_json<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+/// The body, which must be a JSON object. Callers take their fields out by hand
+/// ([`required_string`], …) rather than deserializing into typed structs: serde's typed
+/// deserializers report a wrong type through `Unexpected`, whose float formatting links core's
+/// whole f64 formatter into the wasm (about 10 KB gzipped).
+async fn read_object(response: Response) -> Result<Map<String, Value>, ApiError> {
     let text = response.text().await.map_err(ApiError::from_gloo)?;
-    serde_json::from_str(&text).map_err(|e| ApiError::BadResponse(e.to_string()))
+    let value = serde_json::from_str(&text).map_err(|e| ApiError::BadResponse(e.to_string()))?;
+    object(value).map_err(ApiError::BadResponse)
+}
+
+/// The members of a JSON object, or why `value` is not one.
+fn object(value: Value) -> Result<Map<String, Value>, String> {
+    match value {
+        Value::Object(fields) => Ok(fields),
+        other => Err(format!("expected an object, not {}", type_name(&other))),
+    }
+}
+
+/// Takes out the member `key`, which must be present (it may be `null`).
+fn required(fields: &mut Map<String, Value>, key: &str) -> Result<Value, String> {
+    fields
+        .remove(key)
+        .ok_or_else(|| format!("missing field `{key}`"))
+}
+
+/// Takes out the member `key`, which must be a string.
+fn required_string(fields: &mut Map<String, Value>, key: &str) -> Result<String, String> {
+    string(required(fields, key)?, key)
+}
+
+/// `value` as a string; `key` names it in the error.
+fn string(value: Value, key: &str) -> Result<String, String> {
+    match value {
+        Value::String(s) => Ok(s),
+        other => Err(wrong_type(key, "a string", &other)),
+    }
+}
+
+fn wrong_type(key: &str, expected: &str, got: &Value) -> String {
+    format!("{key} must be {expected}, not {}", type_name(got))
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 /// Percent-encodes a path segment (slugs are normally URL-safe; a stored value may not be).

@@ -4,16 +4,10 @@
 use super::{storage, Api, ApiError};
 use gloo_net::http::Request;
 use helper_widget_core::config::{Config, Identity};
-use serde::Deserialize;
 use serde_json::{json, Value};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-
-#[derive(Deserialize)]
-struct SessionResponse {
-    token: String,
-}
 
 /// Creates a session and returns its token.
 pub(super) async fn create(api: &Rc<Api>) -> Result<Rc<str>, ApiError> {
@@ -75,14 +69,15 @@ async fn request(api: &Rc<Api>) -> Result<Rc<str>, ApiError> {
     };
     let request = Request::post(&api.url("/api/widget/session"));
     let response = super::send_json(request, &body).await?;
-    let session: SessionResponse = super::read_json(response).await?;
+    let mut fields = super::read_object(response).await?;
+    let token = super::required_string(&mut fields, "token").map_err(ApiError::BadResponse)?;
     if anonymous {
-        storage::set_anonymous_token(Some(&session.token));
+        storage::set_anonymous_token(Some(&token));
     } else {
         // As Helper's SDK does: an identified visitor's page keeps no anonymous identity.
         storage::set_anonymous_token(None);
     }
-    Ok(Rc::from(session.token))
+    Ok(Rc::from(token))
 }
 
 /// Calls the page's `refreshAuth()` and reads the `{email, emailHash, timestamp}` it resolves to.

@@ -263,19 +263,33 @@ fn parse_string(payload: &str, kind: &str) -> Result<String, DecodeError> {
     if let Some(plain) = plain_json_string(payload) {
         return Ok(plain.to_owned());
     }
-    match serde_json::from_str::<String>(payload) {
-        Ok(s) => Ok(s),
-        // A data error is reported before the parser reaches a syntax error further on; tell
-        // "valid JSON of the wrong type" from "not JSON" (only on this rare path).
-        Err(e) if e.is_data() && serde_json::from_str::<serde::de::IgnoredAny>(payload).is_ok() => {
-            Err(DecodeError::InvalidPayload {
-                kind: kind.to_owned(),
-                reason: "expected a string".to_owned(),
-            })
+    let wrong_type = || DecodeError::InvalidPayload {
+        kind: kind.to_owned(),
+        reason: "expected a string".to_owned(),
+    };
+    // Into a `Value`, not a `String`: serde's typed `String` reports a wrong type through
+    // `Unexpected`, whose float formatting links core's whole f64 formatter into the wasm.
+    match serde_json::from_str::<Value>(payload) {
+        Ok(Value::String(s)) => Ok(s),
+        Ok(_) => Err(wrong_type()),
+        // The `String` parser stopped at an opening bracket and called it the wrong type; a
+        // `Value` parses on and can fail where skipping does not (numbers beyond f64, nesting
+        // deeper than 128), so an array or object is judged as before: well-formed JSON of the
+        // wrong type, or not JSON (only on this rare path).
+        Err(_)
+            if payload
+                .trim_start_matches(JSON_WHITESPACE)
+                .starts_with(['[', '{'])
+                && serde_json::from_str::<serde::de::IgnoredAny>(payload).is_ok() =>
+        {
+            Err(wrong_type())
         }
         Err(e) => Err(DecodeError::InvalidJson(e.to_string())),
     }
 }
+
+/// What JSON counts as whitespace between tokens.
+const JSON_WHITESPACE: [char; 4] = [' ', '\t', '\n', '\r'];
 
 /// The contents of a JSON string literal that needs no unescaping (the common token delta),
 /// or `None` to leave it to the full parser. Sound because a literal without `\\`, `"` or
@@ -315,5 +329,35 @@ fn malformed(line: &str, error: DecodeError) -> StreamEvent {
     StreamEvent::Malformed {
         line: line.to_owned(),
         error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(line: &str) -> DecodeError {
+        let mut out = Vec::new();
+        decode_line(line.as_bytes(), &mut out);
+        match out.pop() {
+            Some(StreamEvent::Malformed { error, .. }) if out.is_empty() => error,
+            other => panic!("{line}: {other:?} after {out:?}"),
+        }
+    }
+
+    #[test]
+    fn text_of_the_wrong_type_is_told_from_invalid_json() {
+        let wrong_type = DecodeError::InvalidPayload {
+            kind: "text".into(),
+            reason: "expected a string".into(),
+        };
+        // Nested deeper than serde_json's value limit: still well-formed JSON.
+        let deep = format!("0:{}{}", "[".repeat(200), "]".repeat(200));
+        for line in ["0:5", "0:null", "0:{}", "0: [1e400]", &deep] {
+            assert_eq!(error(line), wrong_type, "{line}");
+        }
+        for line in ["0:1e400", "0:[1] x", "0:\"a\\q\"", "0:\"a", "0:"] {
+            assert!(matches!(error(line), DecodeError::InvalidJson(_)), "{line}");
+        }
     }
 }
