@@ -139,7 +139,7 @@ impl Reply {
                 clip(&line)
             ))),
             StreamEvent::Unknown { kind, raw } => Some(ReplyChange::Log(format!(
-                "ignored a reply part of unknown kind {kind:?}: {}",
+                "ignored a reply part of unknown kind \"{kind}\": {}",
                 clip(&raw)
             ))),
             _ => None,

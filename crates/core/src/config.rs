@@ -153,10 +153,10 @@ pub enum ConfigWarning {
         expected: &'static str,
     },
     /// `host` is not an absolute http(s) URL.
-    #[error("helperWidgetConfig.host must be an absolute http(s) URL, got {0:?}; using the origin of sdk.js")]
+    #[error("helperWidgetConfig.host must be an absolute http(s) URL, got \"{0}\"; using the origin of sdk.js")]
     BadHost(String),
     /// `iconColor` could not be parsed.
-    #[error("helperWidgetConfig.iconColor must be a hex colour such as \"#3b82f6\" or rgb(…), got {0:?}; using the default")]
+    #[error("helperWidgetConfig.iconColor must be a hex colour such as \"#3b82f6\" or rgb(…), got \"{0}\"; using the default")]
     BadColor(String),
     /// Some but not all of the identified-session fields were given.
     #[error("helperWidgetConfig: an identified session needs email, emailHash and timestamp (missing: {missing}); starting an anonymous session")]

@@ -156,7 +156,7 @@ pub enum DecodeError {
     #[error("no separator found")]
     NoSeparator,
     /// A v4 line whose code is not a single known character (the SDK's "Invalid code").
-    #[error("invalid code {0:?}")]
+    #[error("invalid code \"{0}\"")]
     InvalidCode(String),
     /// The payload is not valid JSON (message from the JSON parser).
     #[error("invalid JSON: {0}")]
@@ -165,7 +165,7 @@ pub enum DecodeError {
     #[error("invalid {kind} payload: {reason}")]
     InvalidPayload { kind: String, reason: String },
     /// An SSE line whose field is not `data`, `event`, `id` or `retry` (WHATWG ignores it).
-    #[error("unknown SSE field {0:?}")]
+    #[error("unknown SSE field \"{0}\"")]
     UnknownSseField(String),
     /// The body ended inside an SSE event whose data is not complete JSON.
     #[error("stream ended inside an event")]
