@@ -4,7 +4,8 @@
 //! deterministic, so this is a test, not a benchmark.
 //!
 //! The budget is a ratchet, not the goal: the goal is 80 KB gzip in all, which this
-//! build misses (the README's Performance section says by how much and why). The ratchet fails
+//! build misses, and which Leptos plus pulldown-cmark alone already exceed (94 KB gzip, see
+//! `bench/size-floor/measure.sh` and the README's Performance section). The ratchet fails
 //! any change that makes the download bigger without lowering the constant deliberately.
 
 use flate2::write::GzEncoder;
@@ -14,8 +15,9 @@ use std::io::Write;
 /// Where the goal is.
 const GOAL_GZIP: usize = 80 * 1024;
 /// What this build may not exceed (current size plus a little slack for toolchain noise).
-/// Lower it whenever an optimisation lands.
-const BUDGET_GZIP: usize = 305 * 1024;
+/// Lower it whenever an optimisation lands. History: 305 KB at the first release build (301 KB
+/// measured); 262 KB after the compact entity table and Value-only JSON parsing (257.4 KB).
+const BUDGET_GZIP: usize = 262 * 1024;
 
 fn gzip_len(bytes: &[u8]) -> usize {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
