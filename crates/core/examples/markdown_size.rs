@@ -9,10 +9,10 @@
 //!   target-core/wasm32-unknown-unknown/release/examples/markdown_size.wasm -o /tmp/md.wasm
 //! gzip -9c /tmp/md.wasm | wc -c
 //! ```
-//! Measured (0.13.6, release profile of the workspace): 210 KB after wasm-opt, 95 KB gzip -9; the
-//! same probe without markdown (only allocation, formatting and `Debug`) is 25 KB / 12 KB, so
-//! markdown costs about 185 KB raw / 83 KB gzipped, ~84 KB of it static data (mostly
-//! pulldown-cmark's HTML entity table, plus Unicode case-folding and punctuation tables).
+//! Measured (0.13.6 with the compact entity table of vendor/pulldown-cmark, release profile of
+//! the workspace): 182 KB after wasm-opt, 84 KB gzip -9 (upstream's table: 210 KB / 95 KB); the
+//! same probe without markdown (only allocation, formatting and `Debug`) is 25 KB / 12 KB. For
+//! the floor of the whole stack (Leptos + markdown) see bench/size-floor.
 
 use helper_widget_core::markdown::{render, IncrementalMarkdown, Node};
 
