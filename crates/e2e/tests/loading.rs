@@ -312,3 +312,77 @@ async fn the_sessions_show_widget_decides_the_launcher_unless_the_page_does() {
     b.open_with_widget(&forced).await;
     b.close().await;
 }
+
+/// A page whose Content-Security-Policy allows no inline styles (and no inline scripts but its
+/// own): the widget needs only its script origin, `'wasm-unsafe-eval'` and `connect-src` for
+/// the API, and is laid out as everywhere else (constructable stylesheets are not inline
+/// styles).
+#[tokio::test]
+async fn a_strict_content_security_policy_needs_no_style_allowance() {
+    let site = Site::start().await;
+    let policy = format!(
+        "default-src 'none'; script-src 'nonce-t' {assets} 'wasm-unsafe-eval'; \
+         connect-src {assets} {api}; style-src 'self'",
+        assets = site.assets,
+        api = site.api
+    );
+    let html = format!(
+        "<!DOCTYPE html><html><head><meta charset=utf-8>\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\
+         <script nonce=t>window.violations = [];\
+           document.addEventListener('securitypolicyviolation', function (e) {{\
+             violations.push(e.violatedDirective + ' ' + e.blockedURI); }});\
+           window.helperWidgetConfig = {{ host: '{{API}}' }};</script>\
+         <script src=\"{{SDK}}\" async></script></head>\
+         <body><h1>Strict page</h1></body></html>"
+    );
+    let url = site.page("/csp", &html);
+    let b = Browser::start().await;
+    let launcher = b.open_with_widget(&url).await;
+    let (x, y, w, h) = launcher.rectangle().await.unwrap();
+    let viewport = b.js("return [innerWidth, innerHeight]", vec![]).await;
+    let (vw, vh) = (viewport[0].as_f64().unwrap(), viewport[1].as_f64().unwrap());
+    assert!(
+        (w - 56.0).abs() < 1.0
+            && (vw - (x + w) - 20.0).abs() < 2.0
+            && (vh - (y + h) - 20.0).abs() < 2.0,
+        "a 56px launcher 20px from the corner: {x},{y} {w}x{h} in {vw}x{vh}"
+    );
+    launcher.click().await.unwrap();
+    b.wait_panel(true).await;
+    let panel = b
+        .in_shadow(
+            "(() => { const p = root.querySelector('[data-testid=widget-panel]'); const cs = getComputedStyle(p);
+               const r = p.getBoundingClientRect();
+               return { position: cs.position, display: cs.display, width: Math.round(r.width),
+                        right: Math.round(innerWidth - r.right) }; })()",
+        )
+        .await;
+    assert_eq!(
+        panel,
+        json!({ "position": "fixed", "display": "flex", "width": 400, "right": 20 })
+    );
+    // A whole turn works under the policy: session, conversation, streamed reply.
+    let composer = b.wait_shadow("textarea[aria-label='Ask a question']").await;
+    composer
+        .send_keys("How do I get a refund?\n")
+        .await
+        .unwrap();
+    b.wait_js(
+        "document.getElementById('helper-widget-root').shadowRoot
+           .querySelector('[data-message-role=assistant][aria-busy=false] [data-testid=message-content]')",
+    )
+    .await;
+    assert_eq!(b.js("return violations", vec![]).await, json!([]));
+    // The control: the policy is enforced, so a <style> element, as the widget used to add,
+    // is refused.
+    b.js(
+        "const s = document.createElement('style'); s.textContent = 'h1 { color: red }';
+         document.head.appendChild(s);",
+        vec![],
+    )
+    .await;
+    b.wait_js("violations.some(v => v.startsWith('style-src'))")
+        .await;
+    b.close().await;
+}
