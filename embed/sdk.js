@@ -377,7 +377,8 @@
       hideLoadError();
       const calls = queue;
       queue = [];
-      for (const [method, args] of calls) run(mod, method, args);
+      // A listener may destroy() the widget during any of these calls.
+      for (const [method, args] of calls) if (!dead) run(glue, method, args);
     };
 
     // Needs the shadow root, so it waits for start() to have made it (calls made before that
