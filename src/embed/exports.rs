@@ -25,6 +25,8 @@ pub fn hw_init(config: JsValue, emit: js_sys::Function, bridge: JsValue) -> Resu
 #[wasm_bindgen(js_name = hwDestroy)]
 pub fn hw_destroy() {
     super::unmount();
+    // Whatever still runs (a request settling, a timer) can no longer reach the page's listeners.
+    events::set_emitter(None);
 }
 
 /// `HelperWidget.show()`.
