@@ -126,7 +126,7 @@ async fn session(State(app): AppState, body: Bytes) -> ApiResult {
             if skew.abs() > auth::TIMESTAMP_WINDOW_MS as f64 {
                 return Err(Error::SessionRejected("Timestamp is too far in the past").into());
             }
-            if auth::email_hash(secret, email, &auth::js_number_text(ts)) != hash {
+            if !auth::email_hash_matches(secret, email, &auth::js_number_text(ts), hash) {
                 return Err(Error::SessionRejected("Invalid HMAC signature").into());
             }
             (Some(email.to_string()), None)
