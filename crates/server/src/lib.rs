@@ -29,7 +29,17 @@
 //! `error-part[:TOKENS]`, `drop-after:BYTES`, `unauthorized`, `server-error`, `slow[:MS]`,
 //! `one-byte`, `http-error:STATUS`).
 //!
-//! Dev-only control routes (not Helper's; CORS always on):
+//! Request bodies are limited to [`MAX_BODY_BYTES`] (Helper's largest message: 50 MB of
+//! attachments as base64, plus room for the JSON), with a JSON 413; conversations, messages,
+//! the prompt cache and the dev queues are bounded too ([`store`], [`faults`],
+//! [`MAX_SCRIPTED_REPLIES`]).
+//!
+//! Dev-only control routes (not Helper's). They answer only requests from no page at all
+//! (the e2e harness, the benchmark, curl) and pages on loopback origins (`localhost`,
+//! `127.0.0.0/8`, `[::1]`, any port; CORS headers name that origin), and only when addressed
+//! by a loopback host name: a page on any other origin gets a 403 without CORS headers, so
+//! the sites a developer visits while the server runs can neither sign identities with its
+//! secret nor change its state. A full queue answers 503 until `POST /__dev/reset`.
 //! - `GET /__dev/health` → `{"ok":true,"format":…,"paceMs":…,"chunkChars":…,"chunking":…,`
 //!   `"corsGaps":…,"pendingFaults":n}`
 //! - `POST /__dev/fault` `{"kind":"drop-after","bytes":200,"count":1}` → the next `count`

@@ -11,7 +11,8 @@ use std::time::Duration;
 /// A local server that speaks Helper's widget API (sessions, conversations, streamed chat
 /// replies from a built-in knowledge base), for the demo page and end-to-end tests.
 ///
-/// Dev control routes (CORS on): GET /__dev/health; POST /__dev/fault
+/// Dev control routes (only for tools and pages on loopback origins; 403 for other
+/// origins and non-loopback Host names): GET /__dev/health; POST /__dev/fault
 /// {"kind":"drop-after","bytes":200,"count":1} for the next N /api/chat requests (kinds:
 /// error-part {after_tokens}, drop-after {bytes}, unauthorized, server-error, slow {pace_ms},
 /// one-byte, http-error {status}); POST /__dev/settings

@@ -361,7 +361,11 @@ async fn dev_settings_and_reset() {
     let t = s.anonymous().await;
     let slug = s.conversation(&t, false).await;
     let h = s.get("/__dev/health", None).await;
-    assert!(h.has_cors());
+    assert_eq!(
+        h.header("access-control-allow-origin"),
+        None,
+        "no page asked, so no CORS"
+    );
     assert_eq!(
         h.json(),
         json!({ "ok": true, "format": "v4", "chunking": "token", "paceMs": 0, "chunkChars": null, "corsGaps": false, "pendingFaults": 0 })
