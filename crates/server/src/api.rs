@@ -367,6 +367,11 @@ async fn chat(
             .unwrap_or(&Value::Null),
         m => m,
     };
+    // Nothing to answer: a malformed body like any other, so a readable 400 rather than a
+    // reply to an empty question (Helper's own route would throw on it).
+    if !message.is_object() {
+        return Err(Error::BadRequest("Message is required".into()).into());
+    }
     let content = message_text(message);
     let files = attachments(message.get("experimental_attachments"))?;
     let error_fault = match fault {
