@@ -67,7 +67,10 @@ async fn main() -> ExitCode {
         format: cli.format,
         chunking: cli.chunking,
         pace: Duration::from_millis(cli.pace_ms),
-        chunk_chars: cli.chunk_chars.map(|n| n as usize),
+        // A part longer than `usize` is the whole reply anyway.
+        chunk_chars: cli
+            .chunk_chars
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
         cors_gaps: cli.cors_gaps,
         token_ttl: cli.token_ttl_secs.map(Duration::from_secs),
         fault: cli.fault,
