@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 const JSON_OVERHEAD: usize = 1 << 20;
 
 /// Largest request body accepted. Attachments travel as base64 data URLs (4 bytes for every 3)
-/// and Helper takes at most [`MAX_TOTAL_BYTES`] of them per message (5 files of up to 25 MB,
+/// and Helper takes at most `MAX_TOTAL_BYTES` of them per message (5 files of up to 25 MB,
 /// 50 MB together), so a bigger body can only be refused; buffering it would just cost memory.
 pub const MAX_BODY_BYTES: usize = MAX_TOTAL_BYTES.div_ceil(3) * 4 + JSON_OVERHEAD;
 
