@@ -56,7 +56,7 @@
   let instance = null; // the widget started by the latest init()
   let early = []; // calls made with no widget (data-delay-init, after destroy), for the next init
 
-  const warn = (message) => console.warn("[Helper widget] " + message);
+  const warn = (message) => console.warn("[Helper widget] helperWidgetConfig" + message);
 
   const emit = (name, detail) => {
     if (instance) instance.onEvent(name);
@@ -135,7 +135,7 @@
     if (url && /^https?:$/.test(url.protocol) && !url.search && !url.hash && url.host) {
       return (url.origin + url.pathname).replace(/\/+$/, "");
     }
-    warn("helperWidgetConfig.host must be an absolute http(s) URL, got \"" + host + "\"; using the origin of sdk.js");
+    warn(".host must be an absolute http(s) URL, not \"" + host + "\"; using the origin of sdk.js");
     return new URL(scriptUrl).origin;
   };
 
@@ -154,13 +154,13 @@
       const px = ctx.getImageData(0, 0, 1, 1).data;
       return [px[0], px[1], px[2]];
     }
-    warn("helperWidgetConfig.iconColor must be a CSS colour such as \"#3b82f6\", got \"" + value + "\"; using the default");
+    warn(".iconColor must be a CSS colour, not \"" + value + "\"; using the default");
     return [34, 34, 34];
   };
 
   const readPreload = (v) => {
     if (v == null || v === "intent" || v === "idle" || v === "eager") return v || "intent";
-    warn("helperWidgetConfig.preload should be \"intent\", \"idle\" or \"eager\"; using \"intent\"");
+    warn(".preload should be intent, idle or eager; using intent");
     return "intent";
   };
 
@@ -223,7 +223,7 @@
             return { ok: false, status: response.status, error: error || "HTTP " + response.status };
           }
           if (!isObject(json) || typeof json.token !== "string") {
-            return { ok: false, status: response.status, error: "the session response has no token" };
+            return { ok: false, status: response.status, error: "no token in the session" };
           }
           // As Helper's SDK does: an identified visitor's page keeps no anonymous identity.
           store(TOKEN_KEY, identity ? null : json.token);
@@ -261,14 +261,14 @@
   const createWidget = (given) => {
     const config = isObject(given) ? given : {};
     if (!isObject(given) && given !== undefined && given !== null) {
-      warn("helperWidgetConfig should be an object; using the defaults");
+      warn(" should be an object; using the defaults");
     }
     const base = readHost(config);
-    let identity = readIdentity(config, (why) => warn("helperWidgetConfig: " + why + "; starting an anonymous session"));
+    let identity = readIdentity(config, (why) => warn(": " + why + "; starting an anonymous session"));
     const preload = readPreload(config.preload);
     const toggleOption = config.showToggleButton;
     if (toggleOption != null && typeof toggleOption !== "boolean") {
-      warn("helperWidgetConfig.showToggleButton should be true or false; ignoring it");
+      warn(".showToggleButton should be true or false; ignoring it");
     }
     const showToggle = typeof toggleOption === "boolean" ? toggleOption : null;
     const rgb = readColor(config.iconColor);
@@ -286,7 +286,10 @@
     let root = null;
     let launcher = null;
     let loadError = null;
-    let opener = null; // what had focus when the panel opened: focus goes back there on close
+    let opener = null; // what opened the panel: focus goes back there on close
+    // The launcher or page element whose click was carried out last (null after an API call);
+    // the `open` event, which comes a moment later, takes it as the opener.
+    let clicked = null;
     let started = null; // start()'s promise: the chat mounts after `ready`, never before
     const abort = new AbortController();
     const cleanups = [];
@@ -379,7 +382,11 @@
       const calls = queue;
       queue = [];
       // A listener may destroy() the widget during any of these calls.
-      for (const [method, args] of calls) if (!dead) run(glue, method, args);
+      for (const [method, args, element] of calls) {
+        if (dead) break;
+        clicked = element || null;
+        run(glue, method, args);
+      }
     };
 
     // Needs the shadow root, so it waits for start() to have made it (calls made before that
@@ -431,7 +438,7 @@
         launcher.setAttribute("aria-controls", "hw-panel");
         launcher.setAttribute("aria-expanded", String(open));
         launcher.innerHTML = LAUNCHER_ICONS;
-        launcher.addEventListener("click", () => call("toggle", []));
+        launcher.addEventListener("click", () => call("toggle", [], launcher));
         for (const type of ["pointerenter", "focus", "touchstart", "pointerdown"]) {
           launcher.addEventListener(type, load, { passive: true });
         }
@@ -453,8 +460,8 @@
         const toggle = prompt ? null : closest(e, TOGGLE);
         if (!prompt && !toggle) return;
         e.preventDefault(); // a prompt link never navigates, even before the chat code is here
-        if (prompt) call("sendPrompt", [prompt.getAttribute("data-helper-prompt") || ""]);
-        else call("toggle", []);
+        if (prompt) call("sendPrompt", [prompt.getAttribute("data-helper-prompt") || ""], prompt);
+        else call("toggle", [], toggle);
       });
       markToggles(d.documentElement);
       const observer = new MutationObserver((records) => {
@@ -466,19 +473,26 @@
       cleanups.push(() => observer.disconnect());
     };
 
-    // On close, focus goes back to what opened the panel (the launcher, a toggle, a prompt link),
-    // else to the launcher; only if it was in the widget, never taken from the page.
+    // On close, focus goes back to what opened the panel (the launcher, a toggle, a prompt link;
+    // the launcher for an API call); only if it was in the widget, never taken from the page.
     const returnFocus = (active) => {
-      const back = opener && opener !== d.body && opener.isConnected ? opener : launcher;
+      const back = opener && opener.isConnected ? opener : launcher;
       opener = null;
       if (back && (active === host || active === d.body || !active)) back.focus();
     };
 
-    // A HelperWidget method: runs now if the chat is mounted, else waits (in order) for it.
-    const call = (method, args) => {
-      if (mod) return run(mod, method, args);
-      queue.push([method, args]);
-      if (needsPanel(method)) load();
+
+
+    // A HelperWidget method, or what a click on `element` asks for: runs now if the chat is
+    // mounted, else waits (in order) for it.
+    const call = (method, args, element) => {
+      if (!mod) {
+        queue.push([method, args, element]);
+        if (needsPanel(method)) load();
+        return;
+      }
+      clicked = element || null;
+      return run(mod, method, args);
     };
 
     const widget = {
@@ -511,10 +525,9 @@
           markToggles(d.documentElement);
         }
         if (launcher) launcher.setAttribute("aria-expanded", String(open));
-        // Inside the shadow root the page sees only the host; that means the launcher.
-        const active = d.activeElement;
-        if (open) opener = active === host ? launcher : active;
-        else returnFocus(active);
+        if (open) opener = clicked;
+        else returnFocus(d.activeElement);
+        clicked = null;
       },
 
       destroy: () => {
