@@ -12,3 +12,4 @@ if [ -z "$glue" ] || [ -z "$wasm" ]; then
   exit 1
 fi
 sed -e "s/__GLUE__/$glue/g" -e "s/__WASM__/$wasm/g" "$TRUNK_SOURCE_DIR/embed/sdk.js" > sdk.js
+sh "$TRUNK_SOURCE_DIR/embed/finish-dist.sh"
