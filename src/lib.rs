@@ -23,4 +23,5 @@ pub mod api;
 pub mod chat;
 pub mod embed;
 pub mod events;
+pub mod style;
 pub mod widget;
