@@ -1,6 +1,8 @@
-//! JSON values handed to JavaScript (event details), built with the browser's own objects
-//! rather than serde-wasm-bindgen, because the wasm is downloaded by every visitor and that
-//! crate's generic serializer cost 2.6 KB of it for a handful of small flat objects.
+//! JSON values handed to JavaScript: event details, and the text of request bodies, stored
+//! values and non-string ids. Built with the browser's own objects and `JSON.stringify` rather
+//! than serde serializers, because the wasm is downloaded by every visitor: serde-wasm-bindgen's
+//! generic serializer and serde_json's writer cost about 8 KB of it for the handful of small
+//! objects the widget writes.
 
 use serde_json::Value;
 use wasm_bindgen::JsValue;
@@ -24,4 +26,16 @@ pub fn to_js(value: &Value) -> JsValue {
             object.into()
         }
     }
+}
+
+/// `value`'s JSON text. The same as `serde_json::to_string` gives except where no JSON reader
+/// can tell: number spelling (JavaScript's, e.g. `1e+21` for `1e21`) and the order of keys that
+/// look like array indices (JavaScript puts those first).
+pub fn stringify(value: &Value) -> String {
+    // JSON.stringify throws only on cycles, BigInts and throwing `toJSON`s, none of which a
+    // tree from `to_js` can hold.
+    js_sys::JSON::stringify(&to_js(value))
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
 }
