@@ -445,8 +445,9 @@ impl<'input, F: BrokenLinkCallback<'input>> Parser<'input, F> {
                         if let Some((span, ix)) = inline_html {
                             let node = scan_nodes_to_ix(&self.tree, next, ix);
                             self.tree[cur_ix].item.body = if !span.is_empty() {
-                                let converted_string =
-                                    String::from_utf8(span).expect("invalid utf8");
+                                // Patched: no `{:?}` of the error, see PATCHED.md.
+                                let converted_string = String::from_utf8(span)
+                                    .unwrap_or_else(|_| unreachable!("invalid utf8"));
                                 ItemBody::OwnedInlineHtml(
                                     self.allocs.allocate_cow(converted_string.into()),
                                 )
@@ -2318,7 +2319,8 @@ fn body_to_tag_end(body: &ItemBody) -> TagEnd {
         ItemBody::DefinitionList(_) => TagEnd::DefinitionList,
         ItemBody::DefinitionListTitle => TagEnd::DefinitionListTitle,
         ItemBody::DefinitionListDefinition(_) => TagEnd::DefinitionListDefinition,
-        _ => panic!("unexpected item body {:?}", body),
+        // Patched: no `{:?}` of the body, see PATCHED.md.
+        _ => unreachable!("unexpected item body"),
     }
 }
 
@@ -2407,7 +2409,8 @@ fn item_to_event<'a>(item: &Item, text: &'a str, allocs: &mut Allocations<'a>) -
         ItemBody::DefinitionList(_) => Tag::DefinitionList,
         ItemBody::DefinitionListTitle => Tag::DefinitionListTitle,
         ItemBody::DefinitionListDefinition(_) => Tag::DefinitionListDefinition,
-        _ => panic!("unexpected item body {:?}", item.body),
+        // Patched: no `{:?}` of the body, see PATCHED.md.
+        _ => unreachable!("unexpected item body"),
     };
 
     Event::Start(tag)
