@@ -8,10 +8,7 @@ use wasm_bindgen::JsValue;
 
 /// Builds an event's detail as a plain JavaScript object (not a `Map`) from JSON.
 pub fn detail(value: serde_json::Value) -> JsValue {
-    use serde::Serialize;
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::UNDEFINED)
+    crate::json::to_js(&value)
 }
 
 thread_local! {

@@ -23,4 +23,6 @@ pub mod api;
 pub mod chat;
 pub mod embed;
 pub mod events;
+pub mod json;
+pub mod style;
 pub mod widget;

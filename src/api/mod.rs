@@ -55,7 +55,6 @@ impl ApiError {
         match e {
             gloo_net::Error::JsError(js) if js.name == "AbortError" => ApiError::Aborted,
             gloo_net::Error::JsError(js) => ApiError::Network(js.message),
-            gloo_net::Error::SerdeError(e) => ApiError::BadResponse(e.to_string()),
             gloo_net::Error::GlooError(e) => ApiError::Network(e),
         }
     }
@@ -138,7 +137,7 @@ impl StoredMessage {
         // A string, or a number (or anything else) as its JSON text.
         let id = match required(&mut fields, "id")? {
             Value::String(s) => s,
-            other => other.to_string(),
+            other => crate::json::stringify(&other),
         };
         let content = match fields.remove("content") {
             None => String::new(),
@@ -353,7 +352,11 @@ fn bearer(token: &str) -> String {
 }
 
 async fn send_json(request: RequestBuilder, body: &Value) -> Result<Response, ApiError> {
-    let request = request.json(body).map_err(ApiError::from_gloo)?;
+    // What gloo-net's `.json(body)` sends, without serde_json's writer in the wasm.
+    let request = request
+        .header("Content-Type", "application/json")
+        .body(crate::json::stringify(body))
+        .map_err(ApiError::from_gloo)?;
     let response = request.send().await.map_err(ApiError::from_gloo)?;
     checked(response).await
 }

@@ -27,7 +27,7 @@ pub fn set_conversation(owner: &str, slug: Option<&str>) {
         let _ = match slug {
             Some(slug) => s.set_item(
                 CONVERSATION,
-                &json!({ "owner": owner, "slug": slug }).to_string(),
+                &crate::json::stringify(&json!({ "owner": owner, "slug": slug })),
             ),
             None => s.remove_item(CONVERSATION),
         };

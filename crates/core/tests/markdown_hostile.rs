@@ -111,4 +111,3 @@ fn a_bare_url_longer_than_any_real_one_stays_text() {
     let fine = format!("https://a.b/{}", "x".repeat(1000));
     assert!(format!("{:?}", render(&fine)).contains("href"));
 }
-

@@ -737,7 +737,24 @@ bitflags::bitflags! {
 }
 
 impl Options {
+    /// Patched (see PATCHED.md): the options this build can act on. Without the `extensions`
+    /// feature only tables, strikethrough and task lists are compiled in; any other option a
+    /// caller sets is ignored, and the code behind it is dead and leaves the binary.
+    #[cfg(feature = "extensions")]
+    const BUILT: Options = Options::all();
+    #[cfg(not(feature = "extensions"))]
+    const BUILT: Options = Options::ENABLE_TABLES
+        .union(Options::ENABLE_STRIKETHROUGH)
+        .union(Options::ENABLE_TASKLISTS);
+
+    /// Patched: `contains`, limited to the options this build can act on. Every check of an
+    /// option in the parser goes through it, so those checks fold to constants.
+    #[inline(always)]
+    pub(crate) const fn has(&self, flag: Options) -> bool {
+        Self::BUILT.contains(flag) && self.contains(flag)
+    }
+
     pub(crate) fn has_gfm_footnotes(&self) -> bool {
-        self.contains(Options::ENABLE_FOOTNOTES) && !self.contains(Options::ENABLE_OLD_FOOTNOTES)
+        self.has(Options::ENABLE_FOOTNOTES) && !self.has(Options::ENABLE_OLD_FOOTNOTES)
     }
 }

@@ -445,8 +445,9 @@ impl<'input, F: BrokenLinkCallback<'input>> Parser<'input, F> {
                         if let Some((span, ix)) = inline_html {
                             let node = scan_nodes_to_ix(&self.tree, next, ix);
                             self.tree[cur_ix].item.body = if !span.is_empty() {
-                                let converted_string =
-                                    String::from_utf8(span).expect("invalid utf8");
+                                // Patched: no `{:?}` of the error, see PATCHED.md.
+                                let converted_string = String::from_utf8(span)
+                                    .unwrap_or_else(|_| unreachable!("invalid utf8"));
                                 ItemBody::OwnedInlineHtml(
                                     self.allocs.allocate_cow(converted_string.into()),
                                 )
@@ -608,7 +609,7 @@ impl<'input, F: BrokenLinkCallback<'input>> Parser<'input, F> {
                         .next
                         .map(|ix| self.tree[ix].item.body == ItemBody::MaybeLinkOpen)
                         .unwrap_or(false);
-                    if self.options.contains(Options::ENABLE_WIKILINKS) && link_open_doubled {
+                    if self.options.has(Options::ENABLE_WIKILINKS) && link_open_doubled {
                         self.wikilink_stack.push(LinkStackEl {
                             node: cur_ix,
                             ty: LinkStackTy::Link,
@@ -627,7 +628,7 @@ impl<'input, F: BrokenLinkCallback<'input>> Parser<'input, F> {
                         .next
                         .map(|ix| self.tree[ix].item.body == ItemBody::MaybeLinkOpen)
                         .unwrap_or(false);
-                    if self.options.contains(Options::ENABLE_WIKILINKS) && link_open_doubled {
+                    if self.options.has(Options::ENABLE_WIKILINKS) && link_open_doubled {
                         self.wikilink_stack.push(LinkStackEl {
                             node: cur_ix,
                             ty: LinkStackTy::Image,
@@ -643,7 +644,7 @@ impl<'input, F: BrokenLinkCallback<'input>> Parser<'input, F> {
                         backslash_escaped: false,
                     };
                     let tos_link = self.link_stack.pop();
-                    if self.options.contains(Options::ENABLE_WIKILINKS)
+                    if self.options.has(Options::ENABLE_WIKILINKS)
                         && self.tree[cur_ix]
                             .next
                             .map(|ix| {
@@ -1026,7 +1027,7 @@ impl<'input, F: BrokenLinkCallback<'input>> Parser<'input, F> {
                                 };
                                 let ty = if c == b'~' {
                                     if inc == 2 {
-                                        if self.options.contains(Options::ENABLE_STRIKETHROUGH) {
+                                        if self.options.has(Options::ENABLE_STRIKETHROUGH) {
                                             ItemBody::Strikethrough
                                         } else {
                                             ItemBody::Text {
@@ -1034,11 +1035,11 @@ impl<'input, F: BrokenLinkCallback<'input>> Parser<'input, F> {
                                             }
                                         }
                                     } else {
-                                        if self.options.contains(Options::ENABLE_SUBSCRIPT) {
+                                        if self.options.has(Options::ENABLE_SUBSCRIPT) {
                                             ItemBody::Subscript
                                         } else if self
                                             .options
-                                            .contains(Options::ENABLE_STRIKETHROUGH)
+                                            .has(Options::ENABLE_STRIKETHROUGH)
                                         {
                                             ItemBody::Strikethrough
                                         } else {
@@ -1048,7 +1049,7 @@ impl<'input, F: BrokenLinkCallback<'input>> Parser<'input, F> {
                                         }
                                     }
                                 } else if c == b'^' {
-                                    if self.options.contains(Options::ENABLE_SUPERSCRIPT) {
+                                    if self.options.has(Options::ENABLE_SUPERSCRIPT) {
                                         ItemBody::Superscript
                                     } else {
                                         ItemBody::Text {
@@ -1786,7 +1787,7 @@ fn scan_link_label<'text>(
         return None;
     }
     let linebreak_handler = |bytes: &[u8]| Some(skip_container_prefixes(tree, bytes, options));
-    if options.contains(Options::ENABLE_FOOTNOTES)
+    if options.has(Options::ENABLE_FOOTNOTES)
         && b'^' == bytes[1]
         && bytes.get(2) != Some(&b']')
     {
@@ -2318,7 +2319,8 @@ fn body_to_tag_end(body: &ItemBody) -> TagEnd {
         ItemBody::DefinitionList(_) => TagEnd::DefinitionList,
         ItemBody::DefinitionListTitle => TagEnd::DefinitionListTitle,
         ItemBody::DefinitionListDefinition(_) => TagEnd::DefinitionListDefinition,
-        _ => panic!("unexpected item body {:?}", body),
+        // Patched: no `{:?}` of the body, see PATCHED.md.
+        _ => unreachable!("unexpected item body"),
     }
 }
 
@@ -2407,7 +2409,8 @@ fn item_to_event<'a>(item: &Item, text: &'a str, allocs: &mut Allocations<'a>) -
         ItemBody::DefinitionList(_) => Tag::DefinitionList,
         ItemBody::DefinitionListTitle => Tag::DefinitionListTitle,
         ItemBody::DefinitionListDefinition(_) => Tag::DefinitionListDefinition,
-        _ => panic!("unexpected item body {:?}", item.body),
+        // Patched: no `{:?}` of the body, see PATCHED.md.
+        _ => unreachable!("unexpected item body"),
     };
 
     Event::Start(tag)

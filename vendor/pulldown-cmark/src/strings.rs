@@ -67,7 +67,8 @@ impl Deref for InlineStr {
 
     fn deref(&self) -> &str {
         let len = self.len as usize;
-        from_utf8(&self.inner[..len]).unwrap()
+        // Patched: no `{:?}` of the error, see PATCHED.md.
+        from_utf8(&self.inner[..len]).unwrap_or_else(|_| unreachable!("invalid utf8"))
     }
 }
 
