@@ -2,6 +2,11 @@
 // summary rows stored in results.json, and a hand-made SVG bar chart for the README.
 
 const KB = 1024;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const MB = 1024 * 1024;
 
 /** The rows of the table; a group that failed gives one row saying so. */
@@ -136,6 +141,7 @@ function table(r, rs) {
   if (r.firstOpen && !r.firstOpen.error) {
     const f = r.firstOpen;
     const n = f.widgetIntent.launcher.runs.length;
+    const clickAt = (x) => median([...x.launcher.runs, ...x.prompt.runs].map((run) => run.clickAfterLoadMs)).toFixed(0);
     const got = (x) => `${x.launcher.chatCodeBeforeClick + x.prompt.chatCodeBeforeClick}/${2 * n}`;
     notes.push(
       `throttled: CDP network emulation ${f.network.latency} ms latency, ${(f.network.downloadThroughput * 8 / 1e6).toFixed(2)} Mbps down, ` +
@@ -144,7 +150,8 @@ function table(r, rs) {
       `       launcher: pointer on it ${f.hoverMs} ms, then click; to the composer focused. Prompt: touchstart, touchend ${f.tapMs} ms later ` +
         `(the browser's click); from the click to the first reply text painted (from touchstart: widget intent ${f.widgetIntent.prompt.fromTouchMs.toFixed(0)}, ` +
         `eager ${f.widgetEager.prompt.fromTouchMs.toFixed(0)}, baseline ${f.baselineLazy.prompt.fromTouchMs.toFixed(0)} ms).`,
-      `       chat code already downloaded at the click (runs): widget intent ${got(f.widgetIntent)}, eager ${got(f.widgetEager)}, baseline ${got(f.baselineLazy)}.`,
+      `       chat code already downloaded at the click (runs): widget intent ${got(f.widgetIntent)}, eager ${got(f.widgetEager)}, baseline ${got(f.baselineLazy)}; ` +
+        `the click came (median ms after load) ${[f.widgetIntent, f.widgetEager, f.baselineLazy].map(clickAt).join(' / ')} (widget intent / eager / baseline).`,
     );
   }
   if (r.streaming && !r.streaming.error) {
