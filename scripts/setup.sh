@@ -15,6 +15,7 @@ want_browser=1
 
 TRUNK_VERSION=0.21.14   # 0.22.x needs rustc >= 1.96.1; this machine has 1.95
 BINARYEN_VERSION=132.0.0 # Debian's binaryen 108 miscompiles; Trunk.toml pins version_132
+ESBUILD_VERSION=0.25.12  # minifies dist/sdk.js (embed/gen-sdk.sh)
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock, or the glue won't match.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
@@ -45,6 +46,13 @@ if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSI
   (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION")
 fi
 
+if [ "$(esbuild --version 2>/dev/null)" != "$ESBUILD_VERSION" ]; then
+  step "installing esbuild $ESBUILD_VERSION from npm into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  [ -f "$TOOLS_DIR/package.json" ] || echo '{"name":"helper-widget-tools","private":true}' > "$TOOLS_DIR/package.json"
+  (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --loglevel=error "esbuild@$ESBUILD_VERSION")
+fi
+
 if [ "$want_browser" = 1 ] && { ! have chromium || ! have chromedriver; }; then
   step "installing Debian's chromium and chromium-driver"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
@@ -52,5 +60,5 @@ if [ "$want_browser" = 1 ] && { ! have chromium || ! have chromedriver; }; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium chromium-driver
 fi
 
-step "ok: $(trunk --version), wasm-bindgen $(wasm-bindgen --version | cut -d' ' -f2), wasm-opt $(wasm-opt --version | awk '{print $3}')$(
+step "ok: $(trunk --version), wasm-bindgen $(wasm-bindgen --version | cut -d' ' -f2), wasm-opt $(wasm-opt --version | awk '{print $3}'), esbuild $(esbuild --version)$(
   [ "$want_browser" = 1 ] && printf ', %s' "$(chromedriver --version | cut -d' ' -f1-2)")"

@@ -2,8 +2,8 @@
 //! codes and response shapes (helper-api.md §1). Every `JsValue` error ends here as an
 //! [`ApiError`].
 //!
-//! Sessions: one is started as soon as the widget mounts, so the first answer is not delayed.
-//! Every other call goes through [`Api::authed`], which on a 401 starts a new session once
+//! Sessions: the loader starts one at page load ([`session`]); the first call takes it over.
+//! Every call goes through [`Api::authed`], which on a 401 starts a new session once
 //! (anonymous: sending the stored token as `currentToken`; identified: through the page's
 //! `refreshAuth`) and retries the call, unseen by the visitor. Concurrent callers share one
 //! session request.
@@ -11,9 +11,10 @@
 mod session;
 pub mod storage;
 
+pub use session::SessionSource;
+
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Request, RequestBuilder, Response};
-use helper_widget_core::config::Identity;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::future::Future;
@@ -64,7 +65,8 @@ type SessionFuture = Shared<LocalBoxFuture<'static, Result<Rc<str>, ApiError>>>;
 /// A client bound to one Helper deployment and one visitor.
 pub struct Api {
     base: String,
-    identity: RefCell<Identity>,
+    owner: String,
+    sessions: SessionSource,
     refresh_auth: Option<js_sys::Function>,
     token: RefCell<Option<Rc<str>>>,
     pending: RefCell<Option<SessionFuture>>,
@@ -152,27 +154,28 @@ pub struct ReplyBody {
 }
 
 impl Api {
-    /// A client for `base` (e.g. `https://help.example.com`), acting as `identity`.
+    /// A client for `base` (e.g. `https://help.example.com`) on behalf of `owner` (see
+    /// [`Api::owner_key`]), with sessions from `sessions`.
     pub fn new(
         base: String,
-        identity: Identity,
+        owner: String,
+        sessions: SessionSource,
         refresh_auth: Option<js_sys::Function>,
     ) -> Rc<Api> {
         Rc::new(Api {
             base,
-            identity: RefCell::new(identity),
+            owner,
+            sessions,
             refresh_auth,
             token: RefCell::new(None),
             pending: RefCell::new(None),
         })
     }
 
-    /// Who the visitor is; conversations are remembered per owner.
+    /// Who the visitor is (`anonymous` or `email:<address>`); conversations are remembered per
+    /// owner, so an identified visitor never reopens an anonymous one's on a shared computer.
     pub fn owner_key(&self) -> String {
-        match &*self.identity.borrow() {
-            Identity::Anonymous => "anonymous".to_owned(),
-            Identity::Identified(u) => format!("email:{}", u.email),
-        }
+        self.owner.clone()
     }
 
     fn url(&self, path: &str) -> String {

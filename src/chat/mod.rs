@@ -135,8 +135,9 @@ impl Chat {
             return false;
         }
         self.store.failure.set(None);
-        let target = self.push_user_message(content);
-        self.begin_turn(target, false);
+        if let Some(target) = self.push_user_message(content) {
+            self.begin_turn(target, false);
+        }
         true
     }
 
@@ -150,8 +151,9 @@ impl Chat {
         self.stop();
         self.store.clear();
         storage::set_conversation(&self.owner, None);
-        let target = self.push_user_message(content);
-        self.begin_turn(target, true);
+        if let Some(target) = self.push_user_message(content) {
+            self.begin_turn(target, true);
+        }
     }
 
     /// Leaves the current conversation; the next message starts a new one.
@@ -195,7 +197,9 @@ impl Chat {
         }
     }
 
-    fn push_user_message(&self, content: &str) -> RetryTarget {
+    /// Adds the visitor's message and announces it. `None` when a `message` listener destroyed
+    /// the widget meanwhile: there is nothing left to send it from.
+    fn push_user_message(&self, content: &str) -> Option<RetryTarget> {
         let key = self.key();
         let client_id = client_id(key);
         self.store.push(Row::new(
@@ -209,11 +213,18 @@ impl Chat {
             "message",
             events::detail(json!({ "role": "user", "content": content, "id": client_id })),
         );
-        RetryTarget {
+        self.alive.get().then(|| RetryTarget {
             row_key: key,
             client_id,
             content: content.to_owned(),
-        }
+        })
+    }
+
+    /// Whether the widget is still mounted. Any event listener may call `destroy()`, which
+    /// disposes the store's signals (reading one then panics), so code that reads the store
+    /// after emitting an event, or after an await, checks this first.
+    pub fn alive(&self) -> bool {
+        self.alive.get()
     }
 
     fn begin_turn(self: &Rc<Self>, user: RetryTarget, is_prompt: bool) {

@@ -31,6 +31,10 @@ pub async fn run(
     is_prompt: bool,
     abort: &web_sys::AbortSignal,
 ) -> Outcome {
+    // The task starts after the code that spawned it has emitted events.
+    if !chat.alive() {
+        return Outcome::Stopped;
+    }
     let slug = match chat.store.slug.get_untracked() {
         Some(slug) => slug,
         None => match chat.api.create_conversation(is_prompt).await {
@@ -76,15 +80,23 @@ pub async fn run(
         };
         events.clear();
         decoder.push_into(&bytes, &mut events);
-        if let Some(f) = apply(chat, row, &mut rules, events.drain(..)) {
-            failure = Some(f);
-            break;
+        match apply(chat, row, &mut rules, events.drain(..)) {
+            Applied::Continue => {}
+            Applied::Failed(f) => {
+                failure = Some(f);
+                break;
+            }
+            Applied::Destroyed => return Outcome::Stopped,
         }
     }
     if failure.is_none() {
         events.clear();
         decoder.finish_into(&mut events);
-        failure = apply(chat, row, &mut rules, events.drain(..));
+        match apply(chat, row, &mut rules, events.drain(..)) {
+            Applied::Continue => {}
+            Applied::Failed(f) => failure = Some(f),
+            Applied::Destroyed => return Outcome::Stopped,
+        }
     }
     match failure {
         Some(f) => Outcome::Failed(f),
@@ -97,14 +109,24 @@ pub async fn run(
     }
 }
 
+/// What applying a chunk's events left the turn to do.
+enum Applied {
+    /// Read on.
+    Continue,
+    /// A failure arrived in the stream.
+    Failed(TurnFailure),
+    /// An `escalated` listener destroyed the widget.
+    Destroyed,
+}
+
 /// Applies one chunk's events. Text deltas are joined so the row's text signal is written once
-/// per chunk. Returns the failure that ends the turn, if one arrived.
+/// per chunk.
 fn apply(
     chat: &Chat,
     row: &Row,
     rules: &mut Reply,
     events: impl Iterator<Item = helper_widget_core::protocol::StreamEvent>,
-) -> Option<TurnFailure> {
+) -> Applied {
     let mut text = String::new();
     let mut failure = None;
     for event in events {
@@ -122,6 +144,9 @@ fn apply(
                     "escalated",
                     events::detail(json!({ "conversationSlug": slug })),
                 );
+                if !chat.alive() {
+                    return Applied::Destroyed;
+                }
             }
             Some(ReplyChange::Failed(message)) => {
                 failure = Some(TurnFailure::Stream(message));
@@ -142,7 +167,10 @@ fn apply(
             chat.store.status.set(Status::Streaming);
         }
     }
-    failure
+    match failure {
+        Some(f) => Applied::Failed(f),
+        None => Applied::Continue,
+    }
 }
 
 fn from_api_error(e: ApiError, abort: &web_sys::AbortSignal) -> Outcome {

@@ -3,6 +3,7 @@
 use super::{use_chat, Composer, Transcript, UiState};
 use leptos::html;
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
 
 /// The chat panel. Non-modal on desktop (visitors may Tab back to the page); full screen
 /// below 640 px (see the stylesheet).
@@ -12,13 +13,14 @@ pub fn Panel(
     title: String,
     /// Panel state.
     ui: UiState,
-    /// Where focus returns when the panel is closed from inside it.
-    launcher_ref: NodeRef<html::Button>,
+    /// Where focus returns when the panel is closed from inside it (the loader's launcher).
+    launcher: Option<SendWrapper<web_sys::HtmlElement>>,
 ) -> impl IntoView {
     let composer_ref = NodeRef::<html::Textarea>::new();
+    let launcher = StoredValue::new_local(launcher.map(SendWrapper::take));
     let close = move || {
         ui.hide();
-        if let Some(button) = launcher_ref.get_untracked() {
+        if let Some(Some(button)) = launcher.try_get_value() {
             let _ = button.focus();
         }
     };
@@ -87,7 +89,9 @@ pub fn Panel(
 fn focus_composer_when_opened(ui: UiState, composer_ref: NodeRef<html::Textarea>) {
     Effect::new(move |was_open: Option<bool>| {
         let open = ui.open.get();
-        if open && was_open == Some(false) {
+        // The first run counts as "was closed": calls queued before the chat code arrived may
+        // open the panel before this effect first runs.
+        if open && was_open != Some(true) {
             // After this tick's DOM update has removed `hidden`: a hidden element can't be focused.
             request_animation_frame(move || {
                 // `try_`: the widget may have been destroyed before this frame.
