@@ -549,7 +549,11 @@ function clickFacts(facts, clickAt) {
 async function throttledPage(browser, hooks, side) {
   const p = await newPage(browser, hooks, { throttle: true });
   await p.page.goto(side.url, { waitUntil: 'load', timeout: 60000 });
-  await p.page.waitForTimeout(INTERACT_AFTER_LOAD_MS);
+  // Timed on the page's clock from its load event, so a slow driver does not shift it.
+  await p.page.evaluate((ms) => new Promise((resolve) => {
+    const at = performance.getEntriesByType('navigation')[0].loadEventEnd + ms;
+    setTimeout(resolve, Math.max(0, at - performance.now()));
+  }), INTERACT_AFTER_LOAD_MS);
   // The launcher shows once the session has started; 1 s after load it normally has.
   await launcherUsable(p.page);
   p.readyAfterLoadMs = await p.page.evaluate(() => performance.now() - performance.getEntriesByType('navigation')[0].loadEventEnd);
