@@ -196,6 +196,8 @@ async function newPage(browser, hooks, { throttle = false } = {}) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  // BENCH_CONSOLE=1: the pages' console messages on stderr, to see what a page complains about.
+  if (process.env.BENCH_CONSOLE) page.on('console', (m) => log(`console.${m.type()}: ${m.text()} (${m.location().url})`));
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   if (throttle) {
