@@ -207,3 +207,49 @@ async fn init_twice_leaves_one_panel_and_unmount_removes_it() {
     helper_widget::embed::exports::hw_show();
     helper_widget::embed::exports::hw_send_prompt("hello".into());
 }
+
+/// Resolves after `ms`.
+async fn wait_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("setTimeout");
+    });
+    JsFuture::from(promise).await.expect("timer");
+}
+
+#[wasm_bindgen_test]
+async fn a_deadline_aborts_when_its_time_runs_out_and_a_restart_extends_it() {
+    use helper_widget::api::{ApiError, Deadline};
+    let deadline = Deadline::new(60, None).expect("deadline");
+    wait_ms(30).await;
+    deadline.restart(60);
+    wait_ms(40).await;
+    assert!(!deadline.signal().aborted(), "restarted, so not yet");
+    wait_ms(60).await;
+    assert!(deadline.signal().aborted());
+    assert!(deadline.timed_out());
+    assert_eq!(deadline.aborted_error(), ApiError::TimedOut);
+}
+
+#[wasm_bindgen_test]
+async fn a_deadline_follows_its_outer_signal_without_calling_it_a_time_out() {
+    use helper_widget::api::{ApiError, Deadline};
+    let outer = web_sys::AbortController::new().expect("controller");
+    let deadline = Deadline::new(10_000, Some(&outer.signal())).expect("deadline");
+    assert!(!deadline.signal().aborted());
+    outer.abort();
+    assert!(deadline.signal().aborted());
+    assert!(!deadline.timed_out());
+    assert_eq!(deadline.aborted_error(), ApiError::Aborted);
+    // Dropped: its timer is cleared, so nothing fires later.
+    drop(deadline);
+    let already = web_sys::AbortController::new().expect("controller");
+    already.abort();
+    let deadline = Deadline::new(10_000, Some(&already.signal())).expect("deadline");
+    assert!(
+        deadline.signal().aborted(),
+        "an outer signal already aborted counts"
+    );
+}

@@ -10,8 +10,10 @@
 
 mod session;
 pub mod storage;
+pub mod timeout;
 
 pub use session::SessionSource;
+pub use timeout::Deadline;
 
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -37,6 +39,9 @@ pub enum ApiError {
     /// The request was aborted (Stop, a new prompt, or `destroy`).
     #[error("request aborted")]
     Aborted,
+    /// The server did not answer (or stopped sending) within the request's time limit.
+    #[error("the support server did not answer in time")]
+    TimedOut,
     /// A 2xx response whose body was not what Helper sends.
     #[error("unexpected response: {0}")]
     BadResponse(String),
@@ -57,6 +62,14 @@ impl ApiError {
 
     fn is_unauthorized(&self) -> bool {
         matches!(self, ApiError::Http { status: 401, .. })
+    }
+
+    /// An abort through `deadline` is a time-out if its time ran out.
+    fn within(self, deadline: &Deadline) -> ApiError {
+        match self {
+            ApiError::Aborted => deadline.aborted_error(),
+            other => other,
+        }
     }
 }
 
@@ -239,11 +252,18 @@ impl Api {
         }
     }
 
-    /// `POST /api/chat/conversation`: a new conversation's slug.
-    pub async fn create_conversation(self: &Rc<Self>, is_prompt: bool) -> Result<String, ApiError> {
+    /// `POST /api/chat/conversation`: a new conversation's slug. `abort` is the turn's.
+    pub async fn create_conversation(
+        self: &Rc<Self>,
+        is_prompt: bool,
+        abort: &web_sys::AbortSignal,
+    ) -> Result<String, ApiError> {
+        let deadline = Deadline::new(timeout::REQUEST_MS, Some(abort))?;
         let body = serde_json::json!({ "isPrompt": is_prompt });
         self.authed(|token| {
-            let request = self.post("/api/chat/conversation", &token);
+            let request = self
+                .post("/api/chat/conversation", &token)
+                .abort_signal(Some(&deadline.signal()));
             let body = body.clone();
             async move {
                 let response = send_json(request, &body).await?;
@@ -252,19 +272,25 @@ impl Api {
             }
         })
         .await
+        .map_err(|e| e.within(&deadline))
     }
 
-    /// `GET /api/chat/conversation/{slug}` without marking it read.
+    /// `GET /api/chat/conversation/{slug}` without marking it read. `abort` ends it early
+    /// (`destroy()`).
     pub async fn conversation(
         self: &Rc<Self>,
         slug: &str,
+        abort: Option<&web_sys::AbortSignal>,
     ) -> Result<ConversationDetails, ApiError> {
+        let deadline = Deadline::new(timeout::REQUEST_MS, abort)?;
         let path = format!(
             "/api/chat/conversation/{}?markRead=false",
             encode_path(slug)
         );
         self.authed(|token| {
-            let request = Request::get(&self.url(&path)).header("Authorization", &bearer(&token));
+            let request = Request::get(&self.url(&path))
+                .header("Authorization", &bearer(&token))
+                .abort_signal(Some(&deadline.signal()));
             async move {
                 let response = request.send().await.map_err(ApiError::from_gloo)?;
                 let fields = read_object(checked(response).await?).await?;
@@ -272,15 +298,18 @@ impl Api {
             }
         })
         .await
+        .map_err(|e| e.within(&deadline))
     }
 
     /// `POST /api/chat`: sends the visitor's message and returns the reply's body stream.
+    /// `deadline` limits the wait for the reply to start; the caller keeps it, restarting it
+    /// as chunks arrive, since it also aborts the body.
     pub async fn send_message(
         self: &Rc<Self>,
         slug: &str,
         message_id: &str,
         content: &str,
-        abort: &web_sys::AbortSignal,
+        deadline: &Deadline,
     ) -> Result<ReplyBody, ApiError> {
         // The shape Helper's own widget sends (helper-api.md §1.3).
         let body = serde_json::json!({
@@ -297,7 +326,9 @@ impl Api {
             "isToolResult": false,
         });
         self.authed(|token| {
-            let request = self.post("/api/chat", &token).abort_signal(Some(abort));
+            let request = self
+                .post("/api/chat", &token)
+                .abort_signal(Some(&deadline.signal()));
             let body = body.clone();
             async move {
                 let response = checked(send_json(request, &body).await?).await?;
@@ -309,6 +340,7 @@ impl Api {
             }
         })
         .await
+        .map_err(|e| e.within(deadline))
     }
 
     fn post(&self, path: &str, token: &str) -> RequestBuilder {

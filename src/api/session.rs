@@ -113,13 +113,20 @@ fn expired(why: String) -> ApiError {
 
 /// Calls the page's `refreshAuth()` and returns what it resolves to; the loader checks that it
 /// is `{email, emailHash, timestamp}` when it makes the request.
+/// A promise that never settles must not hold every later call: it gets
+/// [`super::timeout::REFRESH_AUTH_MS`].
 async fn refreshed_identity(refresh: &js_sys::Function) -> Result<JsValue, ApiError> {
+    use futures::future::{select, Either};
     let returned = refresh
         .call0(&JsValue::NULL)
         .map_err(|e| expired(describe(&e, "refreshAuth failed")))?;
-    JsFuture::from(js_sys::Promise::resolve(&returned))
-        .await
-        .map_err(|e| expired(describe(&e, "refreshAuth failed")))
+    let answer = JsFuture::from(js_sys::Promise::resolve(&returned));
+    let limit = super::timeout::sleep(super::timeout::REFRESH_AUTH_MS);
+    match select(answer, Box::pin(limit)).await {
+        Either::Left((Ok(value), _)) => Ok(value),
+        Either::Left((Err(e), _)) => Err(expired(describe(&e, "refreshAuth failed"))),
+        Either::Right(_) => Err(expired("refreshAuth did not answer in time".into())),
+    }
 }
 
 fn describe(e: &JsValue, fallback: &str) -> String {

@@ -3,7 +3,7 @@
 //! DOM updates once per chunk, at a cost proportional to the new text).
 
 use super::{Chat, RetryTarget, Row, Status};
-use crate::api::ApiError;
+use crate::api::{timeout, ApiError, Deadline};
 use crate::events;
 use futures::StreamExt;
 use helper_widget_core::chat::{Reply, ReplyChange, TurnFailure};
@@ -19,6 +19,8 @@ pub enum Outcome {
     Completed,
     /// The visitor (or a new prompt, or `destroy`) stopped it.
     Stopped,
+    /// Stopped before the message was sent: the visitor gets it back with Retry.
+    StoppedUnsent,
     /// It failed; the row keeps whatever text arrived.
     Failed(TurnFailure),
 }
@@ -35,30 +37,41 @@ pub async fn run(
     if !chat.alive() {
         return Outcome::Stopped;
     }
+    // A message typed while the previous conversation is being restored belongs to it.
+    chat.restored().await;
+    if !chat.alive() {
+        return Outcome::Stopped;
+    }
     let slug = match chat.store.slug.get_untracked() {
         Some(slug) => slug,
-        None => match chat.api.create_conversation(is_prompt).await {
+        None => match chat.api.create_conversation(is_prompt, abort).await {
             Ok(slug) => {
-                if abort.aborted() || !chat.alive.get() {
+                if !chat.alive() {
                     return Outcome::Stopped;
                 }
                 chat.conversation_started(&slug);
                 slug
             }
-            Err(e) => return from_api_error(e, abort),
+            Err(e) => return from_api_error(e, abort, false),
         },
     };
-    if abort.aborted() {
-        return Outcome::Stopped;
+    if abort.aborted() || !chat.alive() {
+        return Outcome::StoppedUnsent;
     }
+    let deadline = match Deadline::new(timeout::REPLY_START_MS, Some(abort)) {
+        Ok(deadline) => deadline,
+        Err(e) => return from_api_error(e, abort, false),
+    };
     let reply = match chat
         .api
-        .send_message(&slug, &user.client_id, &user.content, abort)
+        .send_message(&slug, &user.client_id, &user.content, &deadline)
         .await
     {
         Ok(reply) => reply,
-        Err(e) => return from_api_error(e, abort),
+        Err(e) => return from_api_error(e, abort, true),
     };
+    // From here the limit is on silence: each chunk restarts it.
+    deadline.restart(timeout::REPLY_IDLE_MS);
 
     let mut decoder = Decoder::from_headers(reply.content_type.as_deref(), None, None);
     let mut rules = Reply::new();
@@ -72,12 +85,17 @@ pub async fn run(
         }
         let bytes = match chunk {
             Ok(value) => js_sys::Uint8Array::new(&value).to_vec(),
+            Err(_) if deadline.timed_out() => {
+                failure = Some(TurnFailure::TimedOut);
+                break;
+            }
             Err(_) if abort.aborted() => return Outcome::Stopped,
             Err(_) => {
                 failure = Some(TurnFailure::Dropped);
                 break;
             }
         };
+        deadline.restart(timeout::REPLY_IDLE_MS);
         events.clear();
         decoder.push_into(&bytes, &mut events);
         match apply(chat, row, &mut rules, events.drain(..)) {
@@ -173,12 +191,19 @@ fn apply(
     }
 }
 
-fn from_api_error(e: ApiError, abort: &web_sys::AbortSignal) -> Outcome {
-    if abort.aborted() {
-        return Outcome::Stopped;
+/// `sent`: whether the message may have reached the server (a Stop before that gives it back).
+fn from_api_error(e: ApiError, abort: &web_sys::AbortSignal, sent: bool) -> Outcome {
+    let stopped = if sent {
+        Outcome::Stopped
+    } else {
+        Outcome::StoppedUnsent
+    };
+    if abort.aborted() && !matches!(e, ApiError::TimedOut) {
+        return stopped;
     }
     Outcome::Failed(match e {
-        ApiError::Aborted => return Outcome::Stopped,
+        ApiError::Aborted => return stopped,
+        ApiError::TimedOut => TurnFailure::TimedOut,
         ApiError::Http { status, message } => TurnFailure::Http {
             status,
             detail: message,

@@ -403,6 +403,25 @@ impl Browser {
         .to_owned()
     }
 
+    /// Types `text` into the composer and presses Enter.
+    pub async fn type_and_send(&self, text: &str) {
+        let composer = self
+            .wait_shadow("textarea[aria-label='Ask a question']")
+            .await;
+        composer.send_keys(text).await.expect("type");
+        composer.send_keys("\u{E007}").await.expect("Enter");
+    }
+
+    /// Waits until the transcript holds `n` messages and none is streaming.
+    pub async fn wait_settled(&self, n: usize) {
+        self.wait_js(&format!(
+            "(() => {{ const r = document.getElementById('helper-widget-root');
+                const m = r ? Array.from(r.shadowRoot.querySelectorAll('[data-testid=message]')) : [];
+                return m.length === {n} && m.every(x => x.getAttribute('aria-busy') === 'false'); }})()"
+        ))
+        .await;
+    }
+
     /// Whether `#helper-widget-root` is in the page.
     pub async fn widget_mounted(&self) -> bool {
         self.js(

@@ -115,3 +115,205 @@ async fn a_listener_may_destroy_the_widget_from_any_event() {
     }
     b.close().await;
 }
+
+/// Lets a test slow down or fail the widget's own requests, as a flaky network would:
+/// `net.slow.push([method, pathRegex, ms])`, `net.fail.push([method, pathRegex])` (once each).
+/// Rules for the next page load (the widget may start before a test's script runs) go in
+/// `sessionStorage.netNext` as `{slow, fail}`.
+const NETWORK: &str = r#"<script>
+var next = JSON.parse(sessionStorage.getItem('netNext') || '{}');
+sessionStorage.removeItem('netNext');
+window.net = { slow: next.slow || [], fail: next.fail || [], calls: [] };
+var realFetch = window.fetch;
+function take(list, method, path) {
+  var i = list.findIndex(function (r) { return r[0] === method && new RegExp(r[1]).test(path); });
+  return i < 0 ? null : list.splice(i, 1)[0];
+}
+window.fetch = function (input, init) {
+  var method = (init && init.method) || (input && input.method) || 'GET';
+  var path = new URL(String(input && input.url || input)).pathname;
+  net.calls.push(method + ' ' + path);
+  var args = arguments, self = this;
+  if (take(net.fail, method, path)) return Promise.reject(new TypeError('Failed to fetch'));
+  var slow = take(net.slow, method, path);
+  if (!slow) return realFetch.apply(self, args);
+  return new Promise(function (resolve) { setTimeout(resolve, slow[2]); })
+    .then(function () { return realFetch.apply(self, args); });
+};
+window.__msgs = function () {
+  var r = document.getElementById('helper-widget-root').shadowRoot;
+  return Array.from(r.querySelectorAll('[data-testid=message]')).map(function (m) {
+    return { role: m.dataset.messageRole, busy: m.getAttribute('aria-busy'),
+             text: m.querySelector('[data-testid=message-content]').textContent };
+  });
+};
+</script>"#;
+
+fn chat_page(config: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=utf-8>{CONSOLE_CAPTURE}{NETWORK}\
+         <script>window.helperWidgetConfig = Object.assign({{ host: '{{API}}' }}, {config});</script>\
+         <script src=\"{{SDK}}\" async></script></head><body><h1>Host</h1></body></html>"
+    )
+}
+
+async fn count_calls(b: &Browser, call: &str) -> usize {
+    let n = b
+        .js(
+            "return net.calls.filter(c => c === arguments[0]).length",
+            vec![json!(call)],
+        )
+        .await;
+    n.as_u64().unwrap_or(0) as usize
+}
+
+/// One answered turn, then a reload with `rules` (`{slow, fail}`, see [`NETWORK`]) in force
+/// from the start of the new page; the panel is open again afterwards.
+async fn converse_then_reload_with(b: &Browser, url: &str, rules: &str) {
+    b.open_with_widget(url).await;
+    b.js("HelperWidget.show()", vec![]).await;
+    b.type_and_send("How do I get a refund?").await;
+    b.wait_settled(2).await;
+    b.js(
+        "sessionStorage.setItem('netNext', arguments[0])",
+        vec![json!(rules)],
+    )
+    .await;
+    b.client.refresh().await.unwrap();
+    b.wait_shadow("[data-testid=launcher]").await;
+    b.js("HelperWidget.show()", vec![]).await;
+}
+
+/// The first 12 characters of each message, with its role.
+async fn transcript(b: &Browser) -> serde_json::Value {
+    b.js(
+        "return __msgs().map(m => m.role + ':' + m.text.slice(0, 12))",
+        vec![],
+    )
+    .await
+}
+
+/// Offline or a server error while the previous conversation loads: it is kept (a later page
+/// load shows it), and what the visitor sends meanwhile continues it.
+#[tokio::test]
+async fn a_failed_restore_keeps_the_conversation_and_new_messages_continue_it() {
+    let site = Site::start().await;
+    let url = site.page("/restore", &chat_page("{}"));
+    let b = Browser::start().await;
+    // Reload while offline for the history request.
+    converse_then_reload_with(
+        &b,
+        &url,
+        r#"{ "fail": [["GET", "^/api/chat/conversation/"]] }"#,
+    )
+    .await;
+    b.wait_shadow(".hw-notice[role=alert]").await;
+    let notice = b.shadow_text(".hw-notice").await;
+    assert!(notice.contains("earlier messages"), "{notice}");
+    b.type_and_send("How do I use the API?").await;
+    b.wait_settled(2).await;
+    assert_eq!(
+        count_calls(&b, "POST /api/chat/conversation").await,
+        0,
+        "the new message went to the stored conversation"
+    );
+
+    // Online again: the whole conversation is back, both turns.
+    b.client.refresh().await.unwrap();
+    b.wait_shadow("[data-testid=launcher]").await;
+    b.js("HelperWidget.show()", vec![]).await;
+    b.wait_settled(4).await;
+    let roles = transcript(&b).await;
+    assert_eq!(roles[0], json!("user:How do I get"), "{roles}");
+    assert_eq!(roles[2], json!("user:How do I use"), "{roles}");
+    b.close().await;
+}
+
+/// A message sent while the previous conversation is still loading waits for it, goes to the
+/// same conversation, and comes after its history.
+#[tokio::test]
+async fn a_message_sent_during_restore_keeps_the_history() {
+    let site = Site::start().await;
+    let url = site.page("/during-restore", &chat_page("{}"));
+    let b = Browser::start().await;
+    converse_then_reload_with(
+        &b,
+        &url,
+        r#"{ "slow": [["GET", "^/api/chat/conversation/", 1500]] }"#,
+    )
+    .await;
+    b.type_and_send("How do I use the API?").await;
+    b.wait_settled(4).await;
+    let msgs = transcript(&b).await;
+    assert_eq!(msgs[0], json!("user:How do I get"), "{msgs}");
+    assert_eq!(msgs[2], json!("user:How do I use"), "{msgs}");
+    assert_eq!(count_calls(&b, "POST /api/chat/conversation").await, 0);
+    b.close().await;
+}
+
+/// Stop while the conversation is still being created: the message was never sent, so it stays
+/// with Retry, and Retry sends it once.
+#[tokio::test]
+async fn stop_before_the_message_went_out_offers_retry() {
+    let site = Site::start().await;
+    let url = site.page("/stop-early", &chat_page("{}"));
+    let b = Browser::start().await;
+    b.open_with_widget(&url).await;
+    b.js(
+        "net.slow.push(['POST', '^/api/chat/conversation$', 1500])",
+        vec![],
+    )
+    .await;
+    b.js("HelperWidget.show()", vec![]).await;
+    b.type_and_send("How do I get a refund?").await;
+    b.wait_shadow("button[aria-label=Stop]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let alert = b.wait_shadow("[data-testid=error-message]").await;
+    let text = alert.text().await.unwrap();
+    assert!(text.contains("not sent"), "{text}");
+    assert_eq!(count_calls(&b, "POST /api/chat").await, 0);
+    b.wait_shadow("[data-testid=error-message] button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_settled(2).await;
+    assert_eq!(count_calls(&b, "POST /api/chat").await, 1);
+    assert!(b.shadow_find("[data-testid=error-message]").await.is_none());
+    b.close().await;
+}
+
+/// A `refreshAuth` that never settles gets a time limit: the visitor sees why, instead of a
+/// spinner forever.
+#[tokio::test]
+async fn a_refresh_auth_that_never_answers_is_given_up_on() {
+    let site = Site::start().await;
+    let config =
+        "{ email: 'ann@example.com', emailHash: 'deadbeef', timestamp: Date.now() - 7200000,
+        refreshAuth: function () { window.asked = true; return new Promise(function () {}); } }";
+    let url = site.page("/refresh-hangs", &chat_page(config));
+    let b = Browser::start().await;
+    b.open_with_widget(&url).await;
+    b.js("HelperWidget.show()", vec![]).await;
+    b.type_and_send("How do I get a refund?").await;
+    b.wait_js("window.asked").await;
+    // The limit is 20 s, longer than the harness's usual wait.
+    let started = std::time::Instant::now();
+    let alert = loop {
+        if let Some(alert) = b.shadow_find("[data-testid=error-message]").await {
+            break alert;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no alert after {:?}",
+            started.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let text = alert.text().await.unwrap();
+    assert!(text.contains("did not answer in time"), "{text}");
+    b.close().await;
+}
