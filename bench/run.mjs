@@ -534,8 +534,14 @@ async function firstToken(browser, hooks, side, api) {
 function loadFacts(page, side) {
   return page.evaluate((re) => {
     const nav = performance.getEntriesByType('navigation')[0];
-    const code = performance.getEntriesByType('resource').find((e) => new RegExp(re).test(e.name));
-    return { loadAt: nav.loadEventEnd, chatCodeAt: code ? code.responseEnd : null };
+    const resources = performance.getEntriesByType('resource');
+    const code = resources.find((e) => new RegExp(re).test(e.name));
+    const session = resources.find((e) => e.name.endsWith('/api/widget/session'));
+    return {
+      loadAt: nav.loadEventEnd,
+      chatCodeAt: code ? code.responseEnd : null,
+      sessionAt: session ? session.responseEnd : null,
+    };
   }, side.chatCode.source);
 }
 
@@ -543,6 +549,7 @@ function loadFacts(page, side) {
 function clickFacts(facts, clickAt) {
   return {
     clickAfterLoadMs: clickAt - facts.loadAt,
+    sessionAfterLoadMs: facts.sessionAt === null ? null : facts.sessionAt - facts.loadAt,
     chatCodeAfterLoadMs: facts.chatCodeAt === null ? null : facts.chatCodeAt - facts.loadAt,
     chatCodeBeforeClick: facts.chatCodeAt !== null && facts.chatCodeAt <= clickAt,
   };
