@@ -105,7 +105,7 @@ function sides(urls) {
     },
     // The widget with its chat code already loaded and mounted (preload "eager", then the panel
     // is in the DOM, hidden), for the groups that measure the chat, not its loading: streaming,
-    // first token, memory. The eager baseline page is loaded too when they start. Loading is
+    // first token, memory; as the eager baseline page has its bundle when they start. Loading is
     // measured by the pageView and firstOpen groups.
     get warmWidget() {
       const widget = this.widget;
