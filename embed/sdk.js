@@ -286,6 +286,7 @@
     let root = null;
     let launcher = null;
     let loadError = null;
+    let opener = null; // what had focus when the panel opened: focus goes back there on close
     let started = null; // start()'s promise: the chat mounts after `ready`, never before
     const abort = new AbortController();
     const cleanups = [];
@@ -465,6 +466,14 @@
       cleanups.push(() => observer.disconnect());
     };
 
+    // On close, focus goes back to what opened the panel (the launcher, a toggle, a prompt link),
+    // else to the launcher; only if it was in the widget, never taken from the page.
+    const returnFocus = (active) => {
+      const back = opener && opener !== d.body && opener.isConnected ? opener : launcher;
+      opener = null;
+      if (back && (active === host || active === d.body || !active)) back.focus();
+    };
+
     // A HelperWidget method: runs now if the chat is mounted, else waits (in order) for it.
     const call = (method, args) => {
       if (mod) return run(mod, method, args);
@@ -502,6 +511,10 @@
           markToggles(d.documentElement);
         }
         if (launcher) launcher.setAttribute("aria-expanded", String(open));
+        // Inside the shadow root the page sees only the host; that means the launcher.
+        const active = d.activeElement;
+        if (open) opener = active === host ? launcher : active;
+        else returnFocus(active);
       },
 
       destroy: () => {

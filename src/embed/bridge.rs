@@ -1,5 +1,5 @@
 //! What the loader `sdk.js` hands the chat code when it mounts it: where to render (the shadow
-//! root it made and the launcher it drew), the API base, and the session it started. Read and
+//! root it made), the API base, and the session it started. Read and
 //! checked once here, so the rest of the widget gets typed values.
 
 use super::EmbedError;
@@ -12,8 +12,6 @@ pub struct Loader {
     pub shadow: ShadowRoot,
     /// The `.hw-root` element inside it, which the panel is rendered into.
     pub root: HtmlElement,
-    /// The launcher the loader drew, if the page shows one: focus returns there on close.
-    pub launcher: Option<HtmlElement>,
     /// Helper API base, e.g. `https://help.example.com`.
     pub base: String,
     /// `anonymous` or `email:<address>`: whose conversations these are.
@@ -35,15 +33,9 @@ impl Loader {
                 .dyn_into::<T>()
                 .map_err(|_| EmbedError::Bridge(name.to_owned()))
         }
-        let launcher = get("launcher");
         Ok(Loader {
             shadow: typed(get("shadow"), "shadow")?,
             root: typed(get("root"), "root")?,
-            launcher: if launcher.is_null() || launcher.is_undefined() {
-                None
-            } else {
-                Some(typed(launcher, "launcher")?)
-            },
             base: get("base")
                 .as_string()
                 .ok_or_else(|| EmbedError::Bridge("base".into()))?,

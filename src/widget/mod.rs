@@ -118,6 +118,25 @@ impl ChatHandle {
     }
 }
 
+/// Puts focus in the composer: where it goes when the control that had it disappears (Stop
+/// once the reply ends, Retry once clicked), so keyboard users are never dropped on `<body>`.
+#[derive(Clone, Copy)]
+pub struct ComposerFocus(pub NodeRef<leptos::html::Textarea>);
+
+impl ComposerFocus {
+    /// Focuses the composer, if it is still there.
+    pub fn focus(self) {
+        if let Some(textarea) = self.0.try_get_untracked().flatten() {
+            let _ = textarea.focus();
+        }
+    }
+}
+
+/// The composer's focus handle, provided by the panel.
+pub fn use_composer_focus() -> Option<ComposerFocus> {
+    use_context::<ComposerFocus>()
+}
+
 /// The controller provided by [`Widget`].
 pub fn use_chat() -> ChatHandle {
     match use_context::<ChatHandle>() {
@@ -153,19 +172,18 @@ fn forward_prompts(ui: UiState, chat: Rc<Chat>) {
 }
 
 /// The chat: the panel, over the API client the embed layer made. (The launcher is the
-/// loader's, drawn before the chat code loads; the accent colour comes from its stylesheet.)
+/// loader's, drawn before the chat code loads; the accent colour comes from its stylesheet, and
+/// it gives focus back to whatever opened the panel when it closes.)
 #[component]
 pub fn Widget(
     /// Validated page configuration.
     config: Config,
     /// The Helper API client.
     api: SendWrapper<Rc<Api>>,
-    /// The loader's launcher, where focus returns when the panel closes.
-    launcher: Option<SendWrapper<web_sys::HtmlElement>>,
     /// Open/minimized state, shared with the JavaScript API.
     ui: UiState,
 ) -> impl IntoView {
     let chat = start_chat(api.take());
     forward_prompts(ui, chat);
-    view! { <Panel title=config.title ui=ui launcher=launcher /> }
+    view! { <Panel title=config.title ui=ui /> }
 }

@@ -317,3 +317,112 @@ async fn a_refresh_auth_that_never_answers_is_given_up_on() {
     assert!(text.contains("did not answer in time"), "{text}");
     b.close().await;
 }
+
+/// `document.activeElement`, looked up through the widget's shadow root: an id, a test id or
+/// an accessible name.
+async fn focused(b: &Browser) -> String {
+    b.js(
+        "let a = document.activeElement;
+         if (a && a.shadowRoot) a = a.shadowRoot.activeElement;
+         if (!a) return 'nothing';
+         return a === document.body ? 'body'
+           : a.id || a.dataset.testid || a.getAttribute('aria-label') || a.tagName;",
+        vec![],
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+/// Focus is never dropped on `<body>`: closing returns it to whatever opened the panel (also
+/// with no launcher), and when Stop or Retry disappears it goes to the composer.
+#[tokio::test]
+async fn focus_returns_to_the_opener_and_never_falls_to_the_body() {
+    let site = Site::start().await;
+    site.dev("/__dev/settings", json!({ "paceMs": 60 })).await;
+    let body = r##"<button id="help" data-helper-toggle>Help</button>
+        <a id="ask" href="#" data-helper-prompt="How do I get a refund?">Refunds</a>"##;
+    let url = site.page(
+        "/focus",
+        &chat_page("{ showToggleButton: false }").replace("<h1>Host</h1>", body),
+    );
+    let b = Browser::start().await;
+    b.client.goto(&url).await.unwrap();
+    b.wait_js("document.getElementById('helper-widget-root')")
+        .await;
+    assert!(b.shadow_find("[data-testid=launcher]").await.is_none());
+
+    // A page toggle opens it; Escape gives focus back to that toggle.
+    b.click("#help").await;
+    b.wait_panel(true).await;
+    b.wait_js("document.activeElement.id === 'helper-widget-root'")
+        .await;
+    assert_eq!(focused(&b).await, "Ask a question");
+    b.wait_shadow("textarea[aria-label='Ask a question']")
+        .await
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    b.wait_panel(false).await;
+    assert_eq!(focused(&b).await, "help");
+
+    // A prompt link opens it and streams; Stop, focused from the keyboard, goes when the reply
+    // ends, and focus goes to the composer.
+    b.click("#ask").await;
+    b.wait_panel(true).await;
+    let stop = b.wait_shadow("button[aria-label=Stop]").await;
+    b.in_shadow("root.querySelector('button[aria-label=Stop]').focus()")
+        .await;
+    assert_eq!(focused(&b).await, "Stop");
+    b.wait_settled(2).await;
+    drop(stop);
+    b.wait_js("!document.getElementById('helper-widget-root').shadowRoot.querySelector('button[aria-label=Stop]')")
+        .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(focused(&b).await, "Ask a question");
+    // Closing returns focus to the prompt link that opened it.
+    b.in_shadow("root.querySelector('button[aria-label=\"Close chat\"]').click()")
+        .await;
+    b.wait_panel(false).await;
+    assert_eq!(focused(&b).await, "ask");
+
+    // Retry goes with its alert: focus stays in the panel, on the composer.
+    site.dev(
+        "/__dev/fault",
+        json!({ "kind": "server-error", "count": 1 }),
+    )
+    .await;
+    b.js("HelperWidget.show()", vec![]).await;
+    b.type_and_send("How do I use the API?").await;
+    b.wait_shadow("[data-testid=error-message] button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_settled(4).await;
+    assert_eq!(focused(&b).await, "Ask a question");
+    b.close().await;
+}
+
+/// On a phone the panel covers the page, so Tab wraps around inside it.
+#[tokio::test]
+async fn the_full_screen_panel_keeps_focus_inside() {
+    let site = Site::start().await;
+    let url = site.page("/phone-focus", &chat_page("{}"));
+    let b = Browser::start_with_size(390, 800).await;
+    b.open_with_widget(&url).await;
+    b.js("HelperWidget.show()", vec![]).await;
+    b.wait_panel(true).await;
+    b.wait_js("document.activeElement.id === 'helper-widget-root'")
+        .await;
+    let composer = b.wait_shadow("textarea[aria-label='Ask a question']").await;
+    composer.send_keys("hello").await.unwrap();
+    // composer → Send → (wraps to) the header's first button.
+    composer.send_keys("\u{E004}").await.unwrap();
+    assert_eq!(focused(&b).await, "Send message");
+    b.in_shadow("root.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'Tab', bubbles: true, cancelable: true })) || 'prevented'")
+        .await;
+    assert_eq!(focused(&b).await, "Start new conversation");
+    b.close().await;
+}

@@ -126,7 +126,7 @@ async fn session(State(app): AppState, body: Bytes) -> ApiResult {
             if skew.abs() > auth::TIMESTAMP_WINDOW_MS as f64 {
                 return Err(Error::SessionRejected("Timestamp is too far in the past").into());
             }
-            if auth::email_hash(secret, email, &auth::js_number_text(ts)) != hash {
+            if !auth::email_hash_matches(secret, email, &auth::js_number_text(ts), hash) {
                 return Err(Error::SessionRejected("Invalid HMAC signature").into());
             }
             (Some(email.to_string()), None)
@@ -156,7 +156,8 @@ async fn session(State(app): AppState, body: Bytes) -> ApiResult {
         is_anonymous: !identified,
         anonymous_session_id: anonymous_id,
         iat,
-        exp: iat + ttl.as_secs(),
+        // A lifetime past the end of time (`--token-ttl-secs` is any u64) never expires.
+        exp: iat.saturating_add(ttl.as_secs()),
     };
     let token = auth::mint(secret, &claims)?;
     let mut out = json!({
@@ -200,9 +201,9 @@ async fn create_conversation(State(app): AppState, headers: HeaderMap, body: Byt
 // ---------------------------------------------------------------------------------------------
 // Attachments (lib/shared/attachmentValidation.ts)
 
-const MAX_FILES: usize = 5;
+pub(crate) const MAX_FILES: usize = 5;
 const MAX_FILE_BYTES: usize = 25 << 20;
-const MAX_TOTAL_BYTES: usize = 50 << 20;
+pub(crate) const MAX_TOTAL_BYTES: usize = 50 << 20;
 const ALLOWED_TYPES: &[&str] = &[
     "image/png",
     "image/jpeg",
@@ -221,7 +222,7 @@ fn attachments(value: Option<&Value>) -> Result<Vec<Attachment>, Error> {
     if items.len() > MAX_FILES {
         errors.push(format!("Too many files: at most {MAX_FILES} allowed"));
     }
-    let mut total = 0;
+    let mut total: usize = 0;
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let name = item["name"].as_str().map(str::to_string);
@@ -247,7 +248,7 @@ fn attachments(value: Option<&Value>) -> Result<Vec<Attachment>, Error> {
         if size > MAX_FILE_BYTES {
             errors.push(format!("{label}: File exceeds 25MB"));
         }
-        total += size;
+        total = total.saturating_add(size);
         out.push(Attachment {
             name,
             content_type,
@@ -367,6 +368,11 @@ async fn chat(
             .unwrap_or(&Value::Null),
         m => m,
     };
+    // Nothing to answer: a malformed body like any other, so a readable 400 rather than a
+    // reply to an empty question (Helper's own route would throw on it).
+    if !message.is_object() {
+        return Err(Error::BadRequest("Message is required".into()).into());
+    }
     let content = message_text(message);
     let files = attachments(message.get("experimental_attachments"))?;
     let error_fault = match fault {
@@ -452,6 +458,7 @@ fn decide_reply(
             conv.subject = Some(content.chars().take(60).collect());
         }
     }
+    store.settle(slug);
     let save = |store: &mut crate::store::Store, text: &str| {
         store.add_message(
             owner,
@@ -535,7 +542,7 @@ fn decide_reply(
 
 fn short_id(prefix: &str) -> String {
     let hex = uuid::Uuid::new_v4().simple().to_string();
-    format!("{prefix}{}", &hex[..24])
+    format!("{prefix}{}", hex.get(..24).unwrap_or(&hex))
 }
 
 /// Helper's part order (§2): `f 9 e f 0… e d h… 8` for the model, `8 0` for a text response.
@@ -553,17 +560,18 @@ fn reply_parts(reply: Reply, question: &str) -> Vec<Part> {
             saved,
         } => {
             let tokens = kb::tokens(&text);
+            let question_len = u64::try_from(question.len()).unwrap_or(u64::MAX);
             let first = Usage {
-                prompt: 2400 + question.len() as u64,
+                prompt: question_len.saturating_add(2400),
                 completion: 21,
             };
             let second = Usage {
-                prompt: first.prompt + 538,
-                completion: tokens.len() as u64,
+                prompt: first.prompt.saturating_add(538),
+                completion: u64::try_from(tokens.len()).unwrap_or(u64::MAX),
             };
             let total = Usage {
-                prompt: first.prompt + second.prompt,
-                completion: first.completion + second.completion,
+                prompt: first.prompt.saturating_add(second.prompt),
+                completion: first.completion.saturating_add(second.completion),
             };
             let mut parts = vec![
                 Part::StartStep {
@@ -745,8 +753,10 @@ async fn list_conversations(
             })
         })
         .collect();
-    let end = (offset + limit).min(all.len());
-    let next = (offset + limit < all.len()).then(|| (offset + limit).to_string());
+    // The cursor is whatever the client sent back: any usize, so the sum may not fit.
+    let past = offset.saturating_add(limit);
+    let end = past.min(all.len());
+    let next = (past < all.len()).then(|| past.to_string());
     // Helper drops empty conversations after paginating, so a page may be short.
     let page: Vec<Value> = all
         .get(offset.min(all.len())..end)
@@ -874,10 +884,13 @@ async fn react(
             };
             let out = reaction.to_json();
             message.reaction = Some(reaction);
+            // Feedback is text of any length: count it against the store's bound.
+            store.settle(&slug);
             // The only path of this route that Helper answers with CORS headers.
             return ok(json!({ "reaction": out }));
         }
     };
+    store.settle(&slug);
     response.extensions_mut().insert(CorsMark::HelperGap);
     Ok(response)
 }

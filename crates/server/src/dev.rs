@@ -52,7 +52,7 @@ async fn health(State(app): State<Arc<App>>) -> ApiResult {
 
 async fn fault(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
     let queued: QueuedFault = serde_json::from_slice(&body).map_err(bad)?;
-    app.faults().push(queued);
+    app.faults().push(queued)?;
     Ok(Json(status(&app)).into_response())
 }
 
@@ -92,13 +92,13 @@ struct ScriptedReply {
 /// tests of how the widget renders arbitrary (including hostile) replies.
 async fn scripted_reply(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
     let reply: ScriptedReply = serde_json::from_slice(&body).map_err(bad)?;
-    lock(&app.scripted).push_back(reply.text);
+    lock(&app.scripted).push(reply.text)?;
     Ok(Json(status(&app)).into_response())
 }
 
 async fn reset(State(app): State<Arc<App>>) -> ApiResult {
     *app.store() = Default::default();
-    lock(&app.scripted).clear();
+    *lock(&app.scripted) = Default::default();
     app.faults().clear();
     *lock(&app.settings) = Settings::from_options(&app.options);
     Ok(Json(status(&app)).into_response())

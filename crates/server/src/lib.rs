@@ -29,7 +29,17 @@
 //! `error-part[:TOKENS]`, `drop-after:BYTES`, `unauthorized`, `server-error`, `slow[:MS]`,
 //! `one-byte`, `http-error:STATUS`).
 //!
-//! Dev-only control routes (not Helper's; CORS always on):
+//! Request bodies are limited to [`MAX_BODY_BYTES`] (Helper's largest message: 50 MB of
+//! attachments as base64, plus room for the JSON), with a JSON 413; conversations, messages,
+//! the prompt cache and the dev queues are bounded too ([`store`], [`faults`],
+//! [`MAX_SCRIPTED_REPLIES`]).
+//!
+//! Dev-only control routes (not Helper's). They answer only requests from no page at all
+//! (the e2e harness, the benchmark, curl) and pages on loopback origins (`localhost`,
+//! `127.0.0.0/8`, `[::1]`, any port; CORS headers name that origin), and only when addressed
+//! by a loopback host name: a page on any other origin gets a 403 without CORS headers, so
+//! the sites a developer visits while the server runs can neither sign identities with its
+//! secret nor change its state. A full queue answers 503 until `POST /__dev/reset`.
 //! - `GET /__dev/health` → `{"ok":true,"format":…,"paceMs":…,"chunkChars":…,"chunking":…,`
 //!   `"corsGaps":…,"pendingFaults":n}`
 //! - `POST /__dev/fault` `{"kind":"drop-after","bytes":200,"count":1}` → the next `count`
@@ -55,17 +65,24 @@ mod dev;
 pub mod error;
 pub mod faults;
 pub mod kb;
+mod limits;
 pub mod store;
 pub mod stream;
 
 pub use error::Error;
 pub use faults::Fault;
+pub use limits::MAX_BODY_BYTES;
 pub use stream::{Chunking, Format};
 
 use axum::Router;
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
+
+/// Scripted replies `POST /__dev/reply` keeps queued at most.
+pub const MAX_SCRIPTED_REPLIES: usize = 1_000;
+/// Total text of the queued scripted replies at most.
+pub const MAX_SCRIPTED_BYTES: usize = 16 << 20;
 
 /// The default HMAC secret, printed at start so a demo page can sign identified sessions.
 pub const DEFAULT_SECRET: &str = "helper-dev-secret";
@@ -133,7 +150,7 @@ impl Settings {
         Settings {
             format: o.format,
             chunking: o.chunking,
-            pace_ms: o.pace.as_millis() as u64,
+            pace_ms: u64::try_from(o.pace.as_millis()).unwrap_or(u64::MAX),
             chunk_chars: o.chunk_chars,
             cors_gaps: o.cors_gaps,
         }
@@ -148,7 +165,37 @@ pub struct App {
     store: Mutex<store::Store>,
     faults: Mutex<faults::FaultQueue>,
     /// Replies queued by `POST /__dev/reply`, used instead of the knowledge base.
-    scripted: Mutex<std::collections::VecDeque<String>>,
+    scripted: Mutex<Scripted>,
+}
+
+/// Replies queued by `POST /__dev/reply`, first in first out, within
+/// [`MAX_SCRIPTED_REPLIES`] and [`MAX_SCRIPTED_BYTES`].
+#[derive(Debug, Default)]
+struct Scripted {
+    queue: std::collections::VecDeque<String>,
+    bytes: usize,
+}
+
+impl Scripted {
+    /// Queues a reply, or refuses it (a test queued more than it will ever use, or a page
+    /// tried to fill the server's memory) until `/__dev/reset`.
+    fn push(&mut self, text: String) -> Result<(), Error> {
+        let bytes = self.bytes.saturating_add(text.len());
+        if self.queue.len() >= MAX_SCRIPTED_REPLIES || bytes > MAX_SCRIPTED_BYTES {
+            return Err(Error::Full(
+                "Too many scripted replies queued; POST /__dev/reset",
+            ));
+        }
+        self.bytes = bytes;
+        self.queue.push_back(text);
+        Ok(())
+    }
+
+    fn pop(&mut self) -> Option<String> {
+        let text = self.queue.pop_front()?;
+        self.bytes = self.bytes.saturating_sub(text.len());
+        Some(text)
+    }
 }
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it: every critical section
@@ -170,7 +217,7 @@ impl App {
 
     /// The next scripted reply, if a test queued one.
     fn take_scripted_reply(&self) -> Option<String> {
-        lock(&self.scripted).pop_front()
+        lock(&self.scripted).pop()
     }
 
     fn settings(&self) -> Settings {
@@ -193,8 +240,10 @@ pub fn router(options: Options) -> Router {
         .merge(api::routes())
         .merge(dev::routes())
         .fallback(api::not_found)
-        // Attachments come as base64 in the JSON body: 5 files of 25 MB fit under this.
-        .layer(axum::extract::DefaultBodyLimit::max(200 << 20))
+        // The limits layer has already read the body within the same limit; this only lifts
+        // axum's 2 MB default so the handlers' `Bytes` accept what it passed on.
+        .layer(axum::extract::DefaultBodyLimit::max(limits::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(limits::layer))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             cors::layer,

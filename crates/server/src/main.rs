@@ -11,7 +11,8 @@ use std::time::Duration;
 /// A local server that speaks Helper's widget API (sessions, conversations, streamed chat
 /// replies from a built-in knowledge base), for the demo page and end-to-end tests.
 ///
-/// Dev control routes (CORS on): GET /__dev/health; POST /__dev/fault
+/// Dev control routes (only for tools and pages on loopback origins; 403 for other
+/// origins and non-loopback Host names): GET /__dev/health; POST /__dev/fault
 /// {"kind":"drop-after","bytes":200,"count":1} for the next N /api/chat requests (kinds:
 /// error-part {after_tokens}, drop-after {bytes}, unauthorized, server-error, slow {pace_ms},
 /// one-byte, http-error {status}); POST /__dev/settings
@@ -66,7 +67,10 @@ async fn main() -> ExitCode {
         format: cli.format,
         chunking: cli.chunking,
         pace: Duration::from_millis(cli.pace_ms),
-        chunk_chars: cli.chunk_chars.map(|n| n as usize),
+        // A part longer than `usize` is the whole reply anyway.
+        chunk_chars: cli
+            .chunk_chars
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
         cors_gaps: cli.cors_gaps,
         token_ttl: cli.token_ttl_secs.map(Duration::from_secs),
         fault: cli.fault,

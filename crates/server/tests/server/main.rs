@@ -9,4 +9,5 @@ mod conversations;
 mod cors;
 mod decode;
 mod faults;
+mod limits;
 mod sessions;
