@@ -79,6 +79,7 @@ pub async fn run(
     let mut body =
         wasm_streams::ReadableStream::from_raw(reply.body.unchecked_into()).into_stream();
     let mut failure = None;
+    let mut logged = 0;
     while let Some(chunk) = body.next().await {
         if abort.aborted() || !chat.alive.get() {
             return Outcome::Stopped;
@@ -98,7 +99,7 @@ pub async fn run(
         deadline.restart(timeout::REPLY_IDLE_MS);
         events.clear();
         decoder.push_into(&bytes, &mut events);
-        match apply(chat, row, &mut rules, events.drain(..)) {
+        match apply(chat, row, &mut rules, events.drain(..), &mut logged) {
             Applied::Continue => {}
             Applied::Failed(f) => {
                 failure = Some(f);
@@ -110,7 +111,7 @@ pub async fn run(
     if failure.is_none() {
         events.clear();
         decoder.finish_into(&mut events);
-        match apply(chat, row, &mut rules, events.drain(..)) {
+        match apply(chat, row, &mut rules, events.drain(..), &mut logged) {
             Applied::Continue => {}
             Applied::Failed(f) => failure = Some(f),
             Applied::Destroyed => return Outcome::Stopped,
@@ -144,6 +145,7 @@ fn apply(
     row: &Row,
     rules: &mut Reply,
     events: impl Iterator<Item = helper_widget_core::protocol::StreamEvent>,
+    logged: &mut u32,
 ) -> Applied {
     let mut text = String::new();
     let mut failure = None;
@@ -170,9 +172,7 @@ fn apply(
                 failure = Some(TurnFailure::Stream(message));
                 break;
             }
-            Some(ReplyChange::Log(line)) => {
-                web_sys::console::warn_1(&format!("[Helper widget] {line}").into());
-            }
+            Some(ReplyChange::Log(line)) => log_once_in_a_while(&line, logged),
             None => {}
         }
     }
@@ -214,4 +214,20 @@ fn from_api_error(e: ApiError, abort: &web_sys::AbortSignal, sent: bool) -> Outc
         )),
         ApiError::Session(message) => TurnFailure::Session(message),
     })
+}
+
+/// A few malformed lines are worth a warning each; a stream of them is one warning, not a
+/// console flood (and a string built per line) for the rest of the reply.
+const LOGGED_PER_REPLY: u32 = 5;
+
+fn log_once_in_a_while(line: &str, logged: &mut u32) {
+    *logged = logged.saturating_add(1);
+    if *logged < LOGGED_PER_REPLY {
+        web_sys::console::warn_1(&format!("[Helper widget] {line}").into());
+    } else if *logged == LOGGED_PER_REPLY {
+        web_sys::console::warn_1(
+            &format!("[Helper widget] {line} (further problems in this reply are not logged)")
+                .into(),
+        );
+    }
 }

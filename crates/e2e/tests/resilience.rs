@@ -117,13 +117,14 @@ async fn a_listener_may_destroy_the_widget_from_any_event() {
 }
 
 /// Lets a test slow down or fail the widget's own requests, as a flaky network would:
-/// `net.slow.push([method, pathRegex, ms])`, `net.fail.push([method, pathRegex])` (once each).
+/// `net.slow.push([method, pathRegex, ms])`, `net.fail.push([method, pathRegex])`, or answer
+/// one itself: `net.answer.push([method, pathRegex, body])` (once each).
 /// Rules for the next page load (the widget may start before a test's script runs) go in
 /// `sessionStorage.netNext` as `{slow, fail}`.
 const NETWORK: &str = r#"<script>
 var next = JSON.parse(sessionStorage.getItem('netNext') || '{}');
 sessionStorage.removeItem('netNext');
-window.net = { slow: next.slow || [], fail: next.fail || [], calls: [] };
+window.net = { slow: next.slow || [], fail: next.fail || [], answer: [], calls: [] };
 var realFetch = window.fetch;
 function take(list, method, path) {
   var i = list.findIndex(function (r) { return r[0] === method && new RegExp(r[1]).test(path); });
@@ -135,6 +136,8 @@ window.fetch = function (input, init) {
   net.calls.push(method + ' ' + path);
   var args = arguments, self = this;
   if (take(net.fail, method, path)) return Promise.reject(new TypeError('Failed to fetch'));
+  var answer = take(net.answer, method, path);
+  if (answer) return Promise.resolve(new Response(answer[2], { headers: { 'Content-Type': 'text/plain' } }));
   var slow = take(net.slow, method, path);
   if (!slow) return realFetch.apply(self, args);
   return new Promise(function (resolve) { setTimeout(resolve, slow[2]); })
@@ -424,5 +427,35 @@ async fn the_full_screen_panel_keeps_focus_inside() {
     b.in_shadow("root.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'Tab', bubbles: true, cancelable: true })) || 'prevented'")
         .await;
     assert_eq!(focused(&b).await, "Start new conversation");
+    b.close().await;
+}
+
+/// A reply full of malformed lines renders what it can and warns a few times, not once a line.
+#[tokio::test]
+async fn a_stream_of_malformed_lines_is_a_few_warnings() {
+    let site = Site::start().await;
+    let url = site.page("/malformed", &chat_page("{}"));
+    let b = Browser::start().await;
+    b.open_with_widget(&url).await;
+    let body = format!(
+        "0:\"Hello\"\n{}0:\" there\"\n",
+        "this is not a stream line\n".repeat(500)
+    );
+    b.js(
+        "net.answer.push(['POST', '^/api/chat$', arguments[0]])",
+        vec![json!(body)],
+    )
+    .await;
+    b.js("HelperWidget.show()", vec![]).await;
+    b.type_and_send("How do I get a refund?").await;
+    b.wait_settled(2).await;
+    let reply = b
+        .shadow_text("[data-message-role=assistant] [data-testid=message-content]")
+        .await;
+    assert_eq!(reply.trim(), "Hello there");
+    let console = b.console().await;
+    let warnings = console.lines().filter(|l| l.starts_with("warn:")).count();
+    assert_eq!(warnings, 5, "{console}");
+    assert!(console.contains("not logged"), "{console}");
     b.close().await;
 }
