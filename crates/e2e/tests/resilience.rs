@@ -459,3 +459,43 @@ async fn a_stream_of_malformed_lines_is_a_few_warnings() {
     assert!(console.contains("not logged"), "{console}");
     b.close().await;
 }
+
+/// Replies written to hurt, through the real widget: a 200 KB paragraph without a line break
+/// streamed in small parts, and quotes nested 20 000 deep. Both render in reasonable time, and
+/// the stored conversation (re-rendered whole on the next page load) loads too.
+#[tokio::test]
+async fn giant_and_deeply_nested_replies_render_in_time_and_reload() {
+    let site = Site::start().await;
+    site.dev("/__dev/settings", json!({ "chunkChars": 40 }))
+        .await;
+    let url = site.page("/hostile-replies", &chat_page("{}"));
+    let b = Browser::start().await;
+    b.open_with_widget(&url).await;
+    b.js("HelperWidget.show()", vec![]).await;
+    let giant = "many words in one paragraph ".repeat(7_500);
+    let deep = format!("{}deep", "> ".repeat(20_000));
+    for (i, reply) in [giant.as_str(), deep.as_str()].into_iter().enumerate() {
+        site.dev("/__dev/reply", json!({ "text": reply })).await;
+        let started = std::time::Instant::now();
+        b.type_and_send("Tell me everything").await;
+        b.wait_settled(2 * (i + 1)).await;
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(12), "reply {i} took {took:?}");
+    }
+    let text = b
+        .js(
+            "return Array.from(document.getElementById('helper-widget-root').shadowRoot
+               .querySelectorAll('[data-message-role=assistant] [data-testid=message-content]'))
+               .map(c => c.textContent.length)",
+            vec![],
+        )
+        .await;
+    assert_eq!(text[0], json!(giant.trim_end().len()), "{text}");
+    b.client.refresh().await.unwrap();
+    b.wait_shadow("[data-testid=launcher]").await;
+    b.js("HelperWidget.show()", vec![]).await;
+    b.wait_settled(4).await;
+    let console = b.console().await;
+    assert!(!console.contains("unreachable"), "{console}");
+    b.close().await;
+}
