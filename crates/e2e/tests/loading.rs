@@ -12,7 +12,9 @@ use std::time::Duration;
 fn page(config: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html><head><meta charset=utf-8>{CONSOLE_CAPTURE}\
-         <script>window.events = []; window.helperWidgetConfig = Object.assign({{ host: '{{API}}' }}, {config});</script>\
+         <script>window.events = []; window.prevented = [];\
+           addEventListener('click', function (e) {{ if (e.target.closest('[data-helper-prompt]')) prevented.push(e.defaultPrevented); }});\
+           window.helperWidgetConfig = Object.assign({{ host: '{{API}}' }}, {config});</script>\
          <script src=\"{{SDK}}\"></script>\
          <script>['ready', 'open', 'close', 'error', 'message'].forEach(function (name) {{\
            HelperWidget.on(name, function (d) {{ events.push(name + (d && d.role ? ':' + d.role : '')); }});\
@@ -186,6 +188,14 @@ async fn early_clicks_and_calls_are_replayed_in_order() {
         b.js("return location.hash", vec![]).await,
         json!(""),
         "a prompt link never navigates"
+    );
+    // Once the chat code is there too; and the click's default is really prevented (a passive
+    // listener's preventDefault is ignored, with a console complaint).
+    b.click("#prompt").await;
+    b.wait_js("prevented.length === 2").await;
+    assert_eq!(
+        b.js("return [prevented, location.hash]", vec![]).await,
+        json!([[true, true], ""])
     );
     assert_eq!(
         launcher.attr("aria-busy").await.unwrap(),
