@@ -351,7 +351,6 @@
     const bridge = () => ({
       shadow: shadow,
       root: root,
-      launcher: launcher,
       base: base,
       identified: identity !== null,
       owner: identity ? "email:" + identity.email : "anonymous",

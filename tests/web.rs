@@ -83,7 +83,6 @@ fn loader_bridge() -> JsValue {
     let bridge = js_sys::Object::new();
     set(&bridge, "shadow", &shadow);
     set(&bridge, "root", &root);
-    set(&bridge, "launcher", &launcher);
     set(&bridge, "base", &"http://127.0.0.1:9".into());
     set(&bridge, "owner", &"anonymous".into());
     set(&bridge, "identified", &false.into());
