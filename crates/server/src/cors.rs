@@ -44,6 +44,7 @@ fn allow_methods(path: &str, gaps: bool) -> &'static str {
         ["api", "chat", "conversations"] | ["api", "chat", "conversations", "unread"] => {
             "GET, OPTIONS"
         }
+        ["api", "widget", "notification", _id] => "PATCH, OPTIONS",
         _ => "POST, OPTIONS",
     }
 }
