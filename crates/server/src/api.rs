@@ -110,7 +110,12 @@ fn type_name(v: &Value) -> &'static str {
 /// (realtime-js connects to `<supabaseUrl>/realtime/v1/websocket`). A proxy in front may say
 /// it speaks https; the `Host` must be a plain authority, so nothing else can be injected.
 fn own_origin(headers: &HeaderMap) -> Option<String> {
-    let host = headers.get(HOST)?.to_str().ok()?.parse::<Authority>().ok()?;
+    let host = headers
+        .get(HOST)?
+        .to_str()
+        .ok()?
+        .parse::<Authority>()
+        .ok()?;
     let https = headers
         .get("x-forwarded-proto")
         .and_then(|v| v.to_str().ok())
@@ -959,19 +964,14 @@ async fn notification(
         Some("read") => NotificationStatus::Read,
         Some("dismissed") => NotificationStatus::Dismissed,
         _ => {
-            return Err(Error::Thrown(
-                "Invalid enum value. Expected 'read' | 'dismissed'".into(),
+            return Err(
+                Error::Thrown("Invalid enum value. Expected 'read' | 'dismissed'".into()).into(),
             )
-            .into())
         }
     };
     // `parseInt` of anything else matches no row.
     let id: u64 = id.parse().unwrap_or(0);
-    match app
-        .store()
-        .notifications
-        .set_status(&email, id, status)
-    {
+    match app.store().notifications.set_status(&email, id, status) {
         Ok(()) => ok(json!({ "success": true })),
         Err(NotificationMiss::NoCustomer) => Err(Error::Forbidden("Unauthorized").into()),
         Err(NotificationMiss::NotFound) => Err(Error::NotFound("Notification not found").into()),

@@ -225,7 +225,9 @@ async fn realtime_drop(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
     if let Some(code) = drop.close_code {
         let sendable = matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999);
         if !sendable {
-            return Err(bad(format!("closeCode {code} cannot be sent in a close frame")));
+            return Err(bad(format!(
+                "closeCode {code} cannot be sent in a close frame"
+            )));
         }
     }
     let refuse = drop.refuse_ms.unwrap_or(0).min(MAX_REFUSE_MS);

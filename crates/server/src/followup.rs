@@ -57,8 +57,11 @@ pub fn spawn(app: Arc<App>, slug: String, streaming: Duration, after: After) {
             publish_message(&app, &slug, id);
         }
         if let Some(subject) = after.subject {
-            app.hub
-                .publish(&slug, "conversation-subject", &json!({ "subject": subject }));
+            app.hub.publish(
+                &slug,
+                "conversation-subject",
+                &json!({ "subject": subject }),
+            );
         }
         if let Some(delay) = staff {
             staff_turn(&app, &slug, delay).await;
@@ -70,7 +73,11 @@ pub fn spawn(app: Arc<App>, slug: String, streaming: Duration, after: After) {
 /// their reply is saved and published.
 async fn staff_turn(app: &App, slug: &str, delay: Duration) {
     let start = Instant::now();
-    let end = start.checked_add(delay).unwrap_or(start);
+    // A delay past the clock's range means the staff member never gets to it.
+    let Some(end) = start.checked_add(delay) else {
+        app.hub.publish_typing(slug, now_ms());
+        return;
+    };
     let mut next = start;
     while next < end {
         app.hub.publish_typing(slug, now_ms());

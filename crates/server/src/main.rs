@@ -120,6 +120,21 @@ async fn main() -> ExitCode {
             ""
         }
     );
+    if options.realtime {
+        let staff = options.staff_reply_after.map_or_else(
+            || "no staff replies after escalation".to_string(),
+            |d| {
+                format!(
+                    "{} replies {} ms after an escalation",
+                    options.staff_name,
+                    d.as_millis()
+                )
+            },
+        );
+        println!("helper-dev-server: realtime at ws://{addr}/realtime/v1/websocket ({staff})");
+    } else {
+        println!("helper-dev-server: realtime off (sessions carry no supabaseUrl)");
+    }
     match helper_dev_server::serve(listener, options).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -223,7 +223,9 @@ mod tests {
     #[test]
     fn connections_are_bounded() {
         let hub = Hub::default();
-        let held: Vec<_> = (0..MAX_CONNECTIONS).filter_map(|_| hub.connect().ok()).collect();
+        let held: Vec<_> = (0..MAX_CONNECTIONS)
+            .filter_map(|_| hub.connect().ok())
+            .collect();
         assert_eq!(held.len(), MAX_CONNECTIONS);
         assert_eq!(hub.connect().err(), Some(Refused::TooMany));
         drop(held);

@@ -155,8 +155,13 @@ impl Channels {
     }
 
     fn handle(&mut self, text: &str) -> Result<Vec<Out>, FrameError> {
-        let msg: Incoming =
-            serde_json::from_str(text).map_err(|e| FrameError::Malformed(e.to_string()))?;
+        let malformed = |e: serde_json::Error| FrameError::Malformed(e.to_string());
+        let value: Value = serde_json::from_str(text).map_err(malformed)?;
+        // serde would also read a struct from an array (vsn 2.0.0's shape); v1 is objects only.
+        if !value.is_object() {
+            return Err(FrameError::Malformed("expected a JSON object".into()));
+        }
+        let msg: Incoming = serde_json::from_value(value).map_err(malformed)?;
         let (topic, r) = (msg.topic.as_str(), &msg.reference);
         if topic == "phoenix" && msg.event == "heartbeat" {
             return Ok(vec![reply(topic, r, "ok", json!({}))]);
@@ -277,7 +282,12 @@ pub async fn websocket(
     }
     let params: Vec<(String, String)> =
         serde_urlencoded::from_str(q.as_deref().unwrap_or("")).unwrap_or_default();
-    let param = |k: &str| params.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    let param = |k: &str| {
+        params
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
     // Phoenix's default when the client names none.
     let vsn = param("vsn").unwrap_or("1.0.0");
     if !vsn.starts_with("1.0.") {
@@ -338,10 +348,19 @@ async fn close(mut socket: WebSocket, code: u16, reason: &str) {
     send(&mut socket, Message::Close(Some(frame))).await;
 }
 
+/// When a connection silent from now on is closed. `idle` is any duration a caller chose;
+/// one past the clock's range is as good as a year.
+fn deadline_after(idle: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(idle)
+        .or_else(|| now.checked_add(Duration::from_secs(365 * 24 * 3600)))
+        .unwrap_or(now)
+}
+
 /// One connection's life: client frames, hub events and the idle deadline, one at a time.
 async fn serve(mut socket: WebSocket, mut connection: Connection, app: Arc<App>, idle: Duration) {
     let mut channels = Channels::default();
-    let mut deadline = Instant::now() + idle;
+    let mut deadline = deadline_after(idle);
     loop {
         tokio::select! {
             incoming = socket.recv() => {
@@ -355,11 +374,11 @@ async fn serve(mut socket: WebSocket, mut connection: Connection, app: Arc<App>,
                     }
                     // Pings are answered by the websocket layer; any frame shows the client lives.
                     Some(Ok(_)) => {
-                        deadline = Instant::now() + idle;
+                        deadline = deadline_after(idle);
                         continue;
                     }
                 };
-                deadline = Instant::now() + idle;
+                deadline = deadline_after(idle);
                 let outs = match channels.handle(text.as_str()) {
                     Ok(outs) => outs,
                     Err(e) => {
@@ -435,7 +454,9 @@ mod tests {
         let out = c.handle(JOIN).unwrap_or_default();
         assert_eq!(
             frames(&out),
-            [json!({"topic":"realtime:public:conversation-a","event":"phx_reply","payload":{"status":"ok","response":{"postgres_changes":[]}},"ref":"1"})]
+            [
+                json!({"topic":"realtime:public:conversation-a","event":"phx_reply","payload":{"status":"ok","response":{"postgres_changes":[]}},"ref":"1"})
+            ]
         );
         // Joining again closes the old join first.
         let again = JOIN.replace(r#""ref":"1","join_ref":"1""#, r#""ref":"2","join_ref":"2""#);
@@ -470,7 +491,9 @@ mod tests {
             c.handle(r#"{"topic":"phoenix","event":"heartbeat","payload":{}}"#),
             Err(FrameError::Malformed(_))
         ));
-        assert!(c.handle("[null,null,\"phoenix\",\"heartbeat\",{}]").is_err());
+        assert!(c
+            .handle("[null,null,\"phoenix\",\"heartbeat\",{}]")
+            .is_err());
         for i in 0..MAX_CHANNELS {
             let j = JOIN.replace("conversation-a", &format!("c{i}"));
             let _ = c.handle(&j);
