@@ -42,6 +42,10 @@ pub fn routes() -> Router<Arc<App>> {
             post(create_message),
         )
         .route("/api/chat/conversation/{slug}/message/{id}", post(react))
+        .route(
+            "/api/chat/conversation/{slug}/message/{id}/event",
+            post(message_event),
+        )
         .route("/api/chat/contact", post(contact))
         .route("/api/widget/notification/{id}", patch(notification))
 }
@@ -941,6 +945,44 @@ async fn react(
         }
     };
     store.settle(&slug);
+    response.extensions_mut().insert(CorsMark::HelperGap);
+    Ok(response)
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /api/chat/conversation/{slug}/message/{id}/event (§1.10)
+
+/// Analytics only (`reasoning_toggled`). Helper's route sets no CORS headers anywhere, and its
+/// lookup throws (a bare 500) for an unknown conversation or message.
+async fn message_event(
+    State(app): AppState,
+    Path((slug, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let gap = |e: Error| Rejection::from(e).helper_gap();
+    let claims = claims(&app, &headers).map_err(Rejection::helper_gap)?;
+    let owner = owner(&claims).map_err(Rejection::helper_gap)?;
+    let id: u64 = id
+        .parse()
+        .map_err(|_| gap(Error::BadRequest("Invalid message ID".into())))?;
+    let known = {
+        let mut store = app.store();
+        let conv = store
+            .conversation_mut(&owner, &slug)
+            .ok_or_else(|| gap(Error::Thrown("Conversation not found".into())))?;
+        conv.messages.iter().any(|m| m.id == id)
+    };
+    if !known {
+        return Err(gap(Error::Thrown("Expected exactly one result".into())));
+    }
+    let body: Value = serde_json::from_slice(&body)
+        .map_err(|_| gap(Error::BadRequest("Invalid JSON body".into())))?;
+    let valid = body["type"] == "reasoning_toggled" && body["changes"]["isVisible"].is_boolean();
+    if !valid {
+        return Err(gap(Error::BadRequest("Invalid event payload".into())));
+    }
+    let mut response = Json(json!({ "success": true })).into_response();
     response.extensions_mut().insert(CorsMark::HelperGap);
     Ok(response)
 }

@@ -20,7 +20,8 @@
 //! Helper's: `POST /api/widget/session`, `POST /api/chat/conversation`, `POST /api/chat`,
 //! `GET`/`PATCH /api/chat/conversation/{slug}`, `GET /api/chat/conversations`,
 //! `GET /api/chat/conversations/unread`, `POST /api/chat/conversation/{slug}/message`,
-//! `POST /api/chat/conversation/{slug}/message/{id}` (reaction), `POST /api/chat/contact`,
+//! `POST /api/chat/conversation/{slug}/message/{id}` (reaction),
+//! `POST /api/chat/conversation/{slug}/message/{id}/event`, `POST /api/chat/contact`,
 //! `PATCH /api/widget/notification/{id}`.
 //! Every response carries CORS headers unless [`Options::cors_gaps`] asks for Helper's gaps.
 //!
