@@ -110,16 +110,13 @@ fn type_name(v: &Value) -> &'static str {
 // ---------------------------------------------------------------------------------------------
 // POST /api/widget/session (§1.1)
 
-/// This server's own origin as the request named it, for the session's `supabaseUrl`
-/// (realtime-js connects to `<supabaseUrl>/realtime/v1/websocket`). A proxy in front may say
-/// it speaks https; the `Host` must be a plain authority, so nothing else can be injected.
+/// This server's own origin as the browser named it, for the session's `supabaseUrl`
+/// (realtime-js connects to `<supabaseUrl>/realtime/v1/websocket`). Behind a proxy (Trunk's
+/// for the demo) that is the proxy's `X-Forwarded-Host` and `-Proto`, not the `Host` the proxy
+/// rewrote. Either must be a plain authority, so nothing else can be injected.
 fn own_origin(headers: &HeaderMap) -> Option<String> {
-    let host = headers
-        .get(HOST)?
-        .to_str()
-        .ok()?
-        .parse::<Authority>()
-        .ok()?;
+    let authority = |name: &str| headers.get(name)?.to_str().ok()?.parse::<Authority>().ok();
+    let host = authority("x-forwarded-host").or_else(|| authority(HOST.as_str()))?;
     let https = headers
         .get("x-forwarded-proto")
         .and_then(|v| v.to_str().ok())
@@ -196,7 +193,12 @@ async fn session(State(app): AppState, headers: HeaderMap, body: Bytes) -> ApiRe
     });
     // Without realtime (or without a `Host` to name) the session has no `supabaseUrl`, and a
     // client has to poll for staff replies.
-    if let Some(origin) = own_origin(&headers).filter(|_| app.options.realtime) {
+    let origin = app
+        .options
+        .supabase_url
+        .clone()
+        .or_else(|| own_origin(&headers));
+    if let Some(origin) = origin.filter(|_| app.options.realtime) {
         out["supabaseUrl"] = json!(origin);
         out["supabaseAnonKey"] = json!(crate::ANON_KEY);
     }

@@ -29,7 +29,7 @@
 //! Supabase Realtime's `GET /realtime/v1/websocket?apikey=<supabaseAnonKey>&vsn=1.0.0`
 //! (Phoenix v1 JSON frames, public broadcast channels; the frames are documented in the `ws`
 //! module), named by the session's `supabaseUrl` (this server's origin, from the request's
-//! `Host`). As in Helper (helper-api.md §1.16), channel `public:conversation-<slug>` carries
+//! `X-Forwarded-Host` or `Host`, or [`Options::supabase_url`]). As in Helper (helper-api.md §1.16), channel `public:conversation-<slug>` carries
 //! `agent-reply` (every saved message not from the visitor, AI replies included, as a widget
 //! `Message` in SuperJSON), `agent-typing` and `conversation-subject`. With
 //! [`Options::staff_reply_after`] an escalation is followed by `agent-typing` and, after that
@@ -145,6 +145,9 @@ pub struct Options {
     /// Serve the realtime websocket and name this server as the session's `supabaseUrl`; when
     /// off, sessions carry no `supabaseUrl`, so a client must fall back to polling.
     pub realtime: bool,
+    /// The session's `supabaseUrl` instead of this server's origin as the request names it
+    /// (`X-Forwarded-Host`, else `Host`): for a proxy in front that does not pass websockets on.
+    pub supabase_url: Option<String>,
     /// A websocket that sends nothing for this long is closed (Phoenix's default 60 s;
     /// realtime-js heartbeats every 25 s).
     pub realtime_idle_timeout: Duration,
@@ -170,6 +173,7 @@ impl Default for Options {
             show_widget: true,
             prompt_cache: true,
             realtime: true,
+            supabase_url: None,
             realtime_idle_timeout: Duration::from_secs(60),
             staff_reply_after: None,
             staff_name: DEFAULT_STAFF_NAME.into(),

@@ -68,6 +68,11 @@ struct Cli {
     /// has to poll for staff replies.
     #[arg(long)]
     no_realtime: bool,
+    /// The sessions' supabaseUrl, instead of this server's origin as each request names it
+    /// (X-Forwarded-Host, else Host). Behind a proxy that does not forward websockets (Trunk's
+    /// /api/ proxy in the demo) pass this server's own URL, e.g. http://127.0.0.1:8081.
+    #[arg(long, value_name = "URL")]
+    supabase_url: Option<String>,
     /// After the AI escalates a conversation to a human, a staff member is typing
     /// (agent-typing) and replies N ms after the escalation reply (agent-reply).
     #[arg(long, value_name = "N")]
@@ -94,6 +99,9 @@ async fn main() -> ExitCode {
         fault: cli.fault,
         prompt_cache: !cli.no_prompt_cache,
         realtime: !cli.no_realtime,
+        supabase_url: cli
+            .supabase_url
+            .map(|u| u.trim_end_matches('/').to_string()),
         staff_reply_after: cli.staff_reply_after_ms.map(Duration::from_millis),
         staff_name: cli.staff_name,
         ..Options::default()

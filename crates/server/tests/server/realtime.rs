@@ -131,6 +131,31 @@ async fn the_session_names_this_server_unless_realtime_is_off() {
     assert_eq!(v["supabaseUrl"], s.url.as_str());
     assert_eq!(v["supabaseAnonKey"], ANON);
 
+    // Behind a proxy (Trunk's rewrites `Host`), the origin the browser used.
+    let proxied = s
+        .client
+        .post(format!("{}/api/widget/session", s.url))
+        .header("x-forwarded-host", "127.0.0.1:8080")
+        .header("x-forwarded-proto", "https")
+        .body("{}")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let proxied: Value = serde_json::from_str(&proxied).unwrap();
+    assert_eq!(proxied["supabaseUrl"], "https://127.0.0.1:8080");
+    let fixed = start(Options {
+        supabase_url: Some("http://127.0.0.1:8081".into()),
+        ..Options::default()
+    })
+    .await;
+    assert_eq!(
+        fixed.session_with(json!({})).await.json()["supabaseUrl"],
+        "http://127.0.0.1:8081"
+    );
+
     let off = start(Options {
         realtime: false,
         ..Options::default()
