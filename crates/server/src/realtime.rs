@@ -4,7 +4,7 @@
 //! sockets.
 //!
 //! Knows nothing of websockets, HTTP, sessions or the store: publishers hand it a topic, an
-//! event and the data; the websocket endpoint ([`crate::ws`]) subscribes and frames. Bounded:
+//! event and the data; the websocket endpoint (the `ws` module) subscribes and frames. Bounded:
 //! at most [`MAX_CONNECTIONS`] connections, and one queue of [`QUEUE`] events that every
 //! connection reads; a connection that falls that far behind is closed rather than buffered for.
 

@@ -40,9 +40,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// Largest frame a client may send. Supabase caps a broadcast payload at 256 KB (Helper keeps
-/// its own under 200 KB); anything a widget sends is far smaller.
-pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
+/// Largest frame a client may send: Supabase's default cap on a broadcast payload (Helper
+/// keeps its own under 200 KB). It also bounds what a client's broadcasts can hold in the
+/// hub's queue: [`crate::realtime::QUEUE`] frames of this size at most.
+pub const MAX_MESSAGE_BYTES: usize = 256 << 10;
 /// Channels one connection may join (Supabase's default `max_channels_per_client`).
 pub const MAX_CHANNELS: usize = 100;
 /// A write that has not left by then means the client stopped reading.
