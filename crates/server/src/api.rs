@@ -457,11 +457,12 @@ async fn chat(
         _ => {}
     }
     let (chunks, dropped) = stream::schedule(&parts, delivery);
-    let streaming = chunks
-        .iter()
-        .fold(Duration::ZERO, |sum, c| sum.saturating_add(c.delay));
-    followup::spawn(app.clone(), slug.to_string(), streaming, after);
-    let mut response = stream::body(chunks, dropped).into_response();
+    let sent = followup::WhenSent::new(app.clone(), slug.to_string(), after);
+    let body = http_body_util::BodyExt::map_frame(stream::body(chunks, dropped), move |frame| {
+        sent.hold();
+        frame
+    });
+    let mut response = axum::body::Body::new(body).into_response();
     for (name, value) in stream::headers(delivery.format) {
         response
             .headers_mut()
@@ -875,7 +876,7 @@ async fn create_message(
     drop(store);
     // The answer reaches a headless client only over realtime, as in Helper.
     after.messages.extend(answer_id);
-    followup::spawn(app.clone(), slug.clone(), Duration::ZERO, after);
+    followup::spawn(app.clone(), slug.clone(), after);
     ok(json!({ "messageId": message_id, "conversationSlug": slug }))
 }
 

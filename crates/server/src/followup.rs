@@ -15,7 +15,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// Helper publishes from a background job once the reply is saved; this stands for the job
-/// queue's latency, so a broadcast never overtakes the end of the streamed reply it repeats.
+/// queue's latency.
 pub const JOB_LATENCY: Duration = Duration::from_millis(50);
 /// Helper's dashboard sends `agent-typing` at most this often while an agent types (clients
 /// hide the indicator 10 s after the last one).
@@ -43,16 +43,19 @@ pub fn publish_message(app: &App, slug: &str, id: u64) {
     }
 }
 
-/// Publishes what `after` holds once `streaming` (the reply's own delivery time) and the job
-/// latency have passed, then runs the staff member's turn if the conversation was escalated
-/// and [`crate::Options::staff_reply_after`] is set.
-pub fn spawn(app: Arc<App>, slug: String, streaming: Duration, after: After) {
+/// Publishes what `after` holds once the job latency has passed, then runs the staff member's
+/// turn if the conversation was escalated and [`crate::Options::staff_reply_after`] is set.
+pub fn spawn(app: Arc<App>, slug: String, after: After) {
     let staff = app.options.staff_reply_after.filter(|_| after.escalated);
     if after.messages.is_empty() && after.subject.is_none() && staff.is_none() {
         return;
     }
-    tokio::spawn(async move {
-        tokio::time::sleep(streaming.saturating_add(JOB_LATENCY)).await;
+    // Only a server shutting down drops a reply outside the runtime; nobody is listening then.
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    runtime.spawn(async move {
+        tokio::time::sleep(JOB_LATENCY).await;
         for id in after.messages {
             publish_message(&app, &slug, id);
         }
@@ -67,6 +70,28 @@ pub fn spawn(app: Arc<App>, slug: String, streaming: Duration, after: After) {
             staff_turn(&app, &slug, delay).await;
         }
     });
+}
+
+/// Runs [`spawn`] when dropped: held by a streamed reply's body, which hyper drops once the
+/// last byte is written (or the visitor went away; Helper's `onFinish` runs either way), so a
+/// broadcast never overtakes the end of the reply it repeats.
+pub struct WhenSent(Option<(Arc<App>, String, After)>);
+
+impl WhenSent {
+    pub fn new(app: Arc<App>, slug: String, after: After) -> Self {
+        WhenSent(Some((app, slug, after)))
+    }
+
+    /// Ties the guard to whatever holds it (a closure that must own it).
+    pub fn hold(&self) {}
+}
+
+impl Drop for WhenSent {
+    fn drop(&mut self) {
+        if let Some((app, slug, after)) = self.0.take() {
+            spawn(app, slug, after);
+        }
+    }
 }
 
 /// A staff member types for `delay` (repeating `agent-typing` as Helper's dashboard does), then

@@ -263,12 +263,15 @@ pub struct Notification {
     pub status: NotificationStatus,
 }
 
-/// Why a notification's status could not be changed.
-#[derive(Debug, PartialEq, Eq)]
+/// Why a notification's status could not be changed (the store's only failure; the route
+/// turns it into Helper's status).
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum NotificationMiss {
     /// The email has no notifications at all (Helper: no platform customer, 403).
+    #[error("Unauthorized")]
     NoCustomer,
     /// Not this customer's notification, or none with that id (404).
+    #[error("Notification not found")]
     NotFound,
 }
 

@@ -271,6 +271,30 @@ async fn ai_replies_and_the_generated_subject_are_published_after_the_stream() {
 }
 
 #[tokio::test]
+async fn a_paced_replys_broadcast_comes_after_its_last_byte() {
+    let s = default_server().await;
+    let t = s.anonymous().await;
+    let slug = s.conversation(&t, false).await;
+    let mut ws = joined(&s, &slug).await;
+    let listener = tokio::spawn(async move {
+        let f = frame(&mut ws).await;
+        (Instant::now(), f)
+    });
+    let (_, chunks, failed) = s
+        .chat_chunks(&t, &slug, "How do I get a refund?", "?pace_ms=15")
+        .await;
+    let body_end = Instant::now();
+    assert!(!failed && chunks.len() > 10);
+    let (arrived, f) = listener.await.unwrap();
+    assert_eq!(broadcast(&f, &slug).0, "agent-reply");
+    assert!(
+        arrived >= body_end,
+        "published {:?} before the reply's last byte",
+        body_end - arrived
+    );
+}
+
+#[tokio::test]
 async fn an_escalation_is_followed_by_typing_then_a_staff_reply_after_the_delay() {
     let s = start(Options {
         staff_reply_after: Some(Duration::from_millis(400)),
