@@ -279,7 +279,7 @@ pub async fn websocket(
     upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Response {
     if !app.options.realtime {
-        return crate::api::not_found().await;
+        return crate::Error::NotFound("Not found").into_response();
     }
     let params: Vec<(String, String)> =
         serde_urlencoded::from_str(q.as_deref().unwrap_or("")).unwrap_or_default();

@@ -321,7 +321,8 @@ async fn an_escalation_is_followed_by_typing_then_a_staff_reply_after_the_delay(
     assert_eq!(message["role"], "staff");
     assert_eq!(message["staffName"], helper_dev_server::DEFAULT_STAFF_NAME);
     assert!(
-        waited >= Duration::from_millis(350),
+        // The typing frame itself may arrive late on a busy machine.
+        waited >= Duration::from_millis(300),
         "the reply waits for the delay: {waited:?}"
     );
     assert!(waited < Duration::from_secs(3), "{waited:?}");
@@ -499,14 +500,14 @@ async fn the_server_drops_sockets_on_request_and_may_refuse_new_ones() {
 #[tokio::test]
 async fn a_silent_socket_is_closed_and_a_heartbeating_one_is_not() {
     let s = start(Options {
-        realtime_idle_timeout: Duration::from_millis(300),
+        realtime_idle_timeout: Duration::from_millis(500),
         ..Options::default()
     })
     .await;
     let mut idle = connect(&s).await;
     let mut alive = connect(&s).await;
     let started = Instant::now();
-    for i in 0..8 {
+    for i in 0..10 {
         tokio::time::sleep(Duration::from_millis(100)).await;
         send(
             &mut alive,
@@ -515,7 +516,7 @@ async fn a_silent_socket_is_closed_and_a_heartbeating_one_is_not() {
         .await;
         assert_eq!(frame(&mut alive).await["ref"], i.to_string());
     }
-    assert!(started.elapsed() >= Duration::from_millis(700));
+    assert!(started.elapsed() >= Duration::from_millis(1000));
     match next_message(&mut idle).await {
         Some(Ok(Message::Close(Some(c)))) => {
             assert_eq!(u16::from(c.code), 1000);
