@@ -1,8 +1,9 @@
 //! Helper's widget routes (helper-api.md §1): request validation, statuses and response shapes,
 //! and the reply logic of `POST /api/chat` (§1.3 short-circuits, prompt cache, escalation).
 //!
-//! Builds on [`crate::auth`], [`crate::store`], [`crate::kb`] and [`crate::stream`]; must not
-//! reach into the dev control routes, which only act through the shared [`App`].
+//! Builds on [`crate::auth`], [`crate::store`], [`crate::kb`] and [`crate::stream`], and hands
+//! what Helper publishes over realtime to `followup`; must not reach into the dev control
+//! routes, which only act through the shared [`App`], nor into the websocket endpoint.
 
 use crate::auth::{self, Claims, Owner};
 use crate::error::{ApiResult, CorsMark, Error, Rejection};
@@ -852,8 +853,8 @@ async fn create_message(
     let message_id = store
         .add_message(&owner, &slug, Role::User, content.to_string(), None, files)
         .ok_or(Error::NotFound("Conversation not found"))?;
-    // Helper answers through a background job and realtime; here the answer is simply stored,
-    // so a later GET shows it.
+    // Helper answers through a background job and realtime; here the answer is stored at once
+    // (a later GET shows it) and published like Helper's job would.
     let mut after = After::default();
     let answer = if kb::wants_human(content) {
         if let Some(conv) = store.conversation_mut(&owner, &slug) {

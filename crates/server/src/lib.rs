@@ -29,9 +29,10 @@
 //! Supabase Realtime's `GET /realtime/v1/websocket?apikey=<supabaseAnonKey>&vsn=1.0.0`
 //! (Phoenix v1 JSON frames, public broadcast channels; the frames are documented in the `ws`
 //! module), named by the session's `supabaseUrl` (this server's origin, from the request's
-//! `X-Forwarded-Host` or `Host`, or [`Options::supabase_url`]). As in Helper (helper-api.md §1.16), channel `public:conversation-<slug>` carries
-//! `agent-reply` (every saved message not from the visitor, AI replies included, as a widget
-//! `Message` in SuperJSON), `agent-typing` and `conversation-subject`. With
+//! `X-Forwarded-Host` or `Host`, or [`Options::supabase_url`]). As in Helper (helper-api.md
+//! §1.16), channel `public:conversation-<slug>` carries `agent-reply` (every saved message not
+//! from the visitor, AI replies included, once its stream has ended, as a widget `Message` in
+//! SuperJSON), `agent-typing` and `conversation-subject`. With
 //! [`Options::staff_reply_after`] an escalation is followed by `agent-typing` and, after that
 //! delay, a reply from [`Options::staff_name`]. [`Options::realtime`] off gives sessions without
 //! `supabaseUrl`. Identified sessions list the notifications `/__dev/notify` queued.
@@ -44,8 +45,8 @@
 //!
 //! Request bodies are limited to [`MAX_BODY_BYTES`] (Helper's largest message: 50 MB of
 //! attachments as base64, plus room for the JSON), with a JSON 413; conversations, messages,
-//! the prompt cache and the dev queues are bounded too ([`store`], [`faults`],
-//! [`MAX_SCRIPTED_REPLIES`]).
+//! the prompt cache, the dev queues and realtime connections are bounded too ([`store`],
+//! [`faults`], [`MAX_SCRIPTED_REPLIES`], [`realtime`]).
 //!
 //! Dev-only control routes (not Helper's). They answer only requests from no page at all
 //! (the e2e harness, the benchmark, curl) and pages on loopback origins (`localhost`,
