@@ -525,3 +525,43 @@ async fn a_silent_socket_is_closed_and_a_heartbeating_one_is_not() {
         other => panic!("expected a close frame, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn the_headless_message_route_answers_over_realtime() {
+    let s = start(Options {
+        staff_reply_after: Some(Duration::ZERO),
+        ..Options::default()
+    })
+    .await;
+    let t = s.anonymous().await;
+    let slug = s.conversation(&t, false).await;
+    let mut ws = joined(&s, &slug).await;
+    let path = format!("/api/chat/conversation/{slug}/message");
+    let r = s
+        .post(
+            &path,
+            Some(&t),
+            json!({ "content": "How do I get a refund?" }),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let (event, message) = broadcast(&frame(&mut ws).await, &slug);
+    assert_eq!(event, "agent-reply");
+    assert_eq!(message["content"], answer("How do I get a refund?"));
+
+    s.post(
+        &path,
+        Some(&t),
+        json!({ "content": "I want to talk to a human" }),
+    )
+    .await;
+    let events: Vec<String> = [
+        frame(&mut ws).await,
+        frame(&mut ws).await,
+        frame(&mut ws).await,
+    ]
+    .iter()
+    .map(|f| broadcast(f, &slug).0)
+    .collect();
+    assert_eq!(events, ["agent-reply", "agent-typing", "agent-reply"]);
+}
