@@ -44,6 +44,7 @@ fn allow_methods(path: &str, gaps: bool) -> &'static str {
         ["api", "chat", "conversations"] | ["api", "chat", "conversations", "unread"] => {
             "GET, OPTIONS"
         }
+        ["api", "widget", "notification", _id] => "PATCH, OPTIONS",
         _ => "POST, OPTIONS",
     }
 }
@@ -119,6 +120,11 @@ pub async fn layer(State(app): State<Arc<App>>, request: Request, next: Next) ->
     let methods = allow_methods(request.uri().path(), gaps);
     let any = HeaderValue::from_static("*");
     if request.method() == Method::OPTIONS {
+        // Helper's analytics event route exports no OPTIONS handler, so a cross-origin
+        // preflight to it fails.
+        if gaps && request.uri().path().ends_with("/event") {
+            return StatusCode::METHOD_NOT_ALLOWED.into_response();
+        }
         let mut response = StatusCode::NO_CONTENT.into_response();
         add_headers(&mut response, any, methods);
         return response;

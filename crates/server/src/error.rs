@@ -1,7 +1,7 @@
 //! The crate's one error type and how it becomes one of Helper's error responses.
 //!
 //! Depends only on axum's response types; knows nothing of routes or state. Which CORS headers an
-//! error carries is decided by the CORS layer ([`crate::cors`]) from the [`CorsMark`] set here.
+//! error carries is decided by the CORS layer (the `cors` module) from the [`CorsMark`] set here.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

@@ -20,8 +20,22 @@
 //! Helper's: `POST /api/widget/session`, `POST /api/chat/conversation`, `POST /api/chat`,
 //! `GET`/`PATCH /api/chat/conversation/{slug}`, `GET /api/chat/conversations`,
 //! `GET /api/chat/conversations/unread`, `POST /api/chat/conversation/{slug}/message`,
-//! `POST /api/chat/conversation/{slug}/message/{id}` (reaction), `POST /api/chat/contact`.
+//! `POST /api/chat/conversation/{slug}/message/{id}` (reaction),
+//! `POST /api/chat/conversation/{slug}/message/{id}/event`, `POST /api/chat/contact`,
+//! `PATCH /api/widget/notification/{id}`.
 //! Every response carries CORS headers unless [`Options::cors_gaps`] asks for Helper's gaps.
+//!
+//! # Realtime
+//! Supabase Realtime's `GET /realtime/v1/websocket?apikey=<supabaseAnonKey>&vsn=1.0.0`
+//! (Phoenix v1 JSON frames, public broadcast channels; the frames are documented in the `ws`
+//! module), named by the session's `supabaseUrl` (this server's origin, from the request's
+//! `X-Forwarded-Host` or `Host`, or [`Options::supabase_url`]). As in Helper (helper-api.md
+//! §1.16), channel `public:conversation-<slug>` carries `agent-reply` (every saved message not
+//! from the visitor, AI replies included, once its stream has ended, as a widget `Message` in
+//! SuperJSON), `agent-typing` and `conversation-subject`. With
+//! [`Options::staff_reply_after`] an escalation is followed by `agent-typing` and, after that
+//! delay, a reply from [`Options::staff_name`]. [`Options::realtime`] off gives sessions without
+//! `supabaseUrl`. Identified sessions list the notifications `/__dev/notify` queued.
 //!
 //! `POST /api/chat` also takes query parameters for one request: `format=v4|v5|seed`,
 //! `chunking=token|byte|whole`, `pace_ms=N`, `chunk_chars=N` (text re-cut into `N`-character
@@ -31,8 +45,8 @@
 //!
 //! Request bodies are limited to [`MAX_BODY_BYTES`] (Helper's largest message: 50 MB of
 //! attachments as base64, plus room for the JSON), with a JSON 413; conversations, messages,
-//! the prompt cache and the dev queues are bounded too ([`store`], [`faults`],
-//! [`MAX_SCRIPTED_REPLIES`]).
+//! the prompt cache, the dev queues and realtime connections are bounded too ([`store`],
+//! [`faults`], [`MAX_SCRIPTED_REPLIES`], [`realtime`]).
 //!
 //! Dev-only control routes (not Helper's). They answer only requests from no page at all
 //! (the e2e harness, the benchmark, curl) and pages on loopback origins (`localhost`,
@@ -54,7 +68,13 @@
 //! - `POST /__dev/reply` `{"text":"…markdown…"}` → the next model answer is that text instead of
 //!   a knowledge-base article (for rendering tests).
 //! - `POST /__dev/staff-reply` `{"conversationSlug","content","staffName"?}` adds a staff
-//!   message (for unread counts and history).
+//!   message (for unread counts and history) and publishes it as `agent-reply`.
+//! - `POST /__dev/staff-typing` `{"conversationSlug"}` publishes `agent-typing`.
+//! - `POST /__dev/notify` `{"email","text"?,"conversationSlug"}` → `{"id"}`: a pending
+//!   notification the visitor's next identified session lists (then marked sent).
+//! - `POST /__dev/realtime-drop` `{"conversationSlug"?,"closeCode"?,"refuseMs"?}` cuts the
+//!   realtime sockets (those joined to that conversation, or all) without a close frame, or
+//!   with `closeCode`; `refuseMs` answers new connections 503 meanwhile.
 //! - `GET /__dev/hmac?email=E[&timestamp=MS]` → `{"email","timestamp","emailHash"}` signed with
 //!   the server's secret, as a host page's backend would (`generateHelperAuth`).
 
@@ -64,10 +84,13 @@ mod cors;
 mod dev;
 pub mod error;
 pub mod faults;
+mod followup;
 pub mod kb;
 mod limits;
+pub mod realtime;
 pub mod store;
 pub mod stream;
+mod ws;
 
 pub use error::Error;
 pub use faults::Fault;
@@ -83,6 +106,12 @@ use std::time::Duration;
 pub const MAX_SCRIPTED_REPLIES: usize = 1_000;
 /// Total text of the queued scripted replies at most.
 pub const MAX_SCRIPTED_BYTES: usize = 16 << 20;
+
+/// The session's `supabaseAnonKey`, the only `apikey` the realtime endpoint accepts.
+pub const ANON_KEY: &str = "helper-dev-server-anon-key";
+
+/// The staff member of the simulated human side of support.
+pub const DEFAULT_STAFF_NAME: &str = "Sam";
 
 /// The default HMAC secret, printed at start so a demo page can sign identified sessions.
 pub const DEFAULT_SECRET: &str = "helper-dev-secret";
@@ -114,6 +143,20 @@ pub struct Options {
     pub show_widget: bool,
     /// Serve the first message of a prompt conversation from Helper's answer cache once seen.
     pub prompt_cache: bool,
+    /// Serve the realtime websocket and name this server as the session's `supabaseUrl`; when
+    /// off, sessions carry no `supabaseUrl`, so a client must fall back to polling.
+    pub realtime: bool,
+    /// The session's `supabaseUrl` instead of this server's origin as the request names it
+    /// (`X-Forwarded-Host`, else `Host`): for a proxy in front that does not pass websockets on.
+    pub supabase_url: Option<String>,
+    /// A websocket that sends nothing for this long is closed (Phoenix's default 60 s;
+    /// realtime-js heartbeats every 25 s).
+    pub realtime_idle_timeout: Duration,
+    /// After the AI escalates a conversation to a human, a staff member is typing
+    /// (`agent-typing`) and replies this long after the escalation reply has streamed.
+    pub staff_reply_after: Option<Duration>,
+    /// The staff member who replies (the message's `staffName`).
+    pub staff_name: String,
 }
 
 impl Default for Options {
@@ -130,6 +173,11 @@ impl Default for Options {
             fault: None,
             show_widget: true,
             prompt_cache: true,
+            realtime: true,
+            supabase_url: None,
+            realtime_idle_timeout: Duration::from_secs(60),
+            staff_reply_after: None,
+            staff_name: DEFAULT_STAFF_NAME.into(),
         }
     }
 }
@@ -166,6 +214,8 @@ pub struct App {
     faults: Mutex<faults::FaultQueue>,
     /// Replies queued by `POST /__dev/reply`, used instead of the knowledge base.
     scripted: Mutex<Scripted>,
+    /// Realtime connections and what is published to them.
+    hub: realtime::Hub,
 }
 
 /// Replies queued by `POST /__dev/reply`, first in first out, within
@@ -212,6 +262,7 @@ impl App {
             store: Mutex::new(store::Store::default()),
             faults: Mutex::new(faults::FaultQueue::default()),
             scripted: Mutex::default(),
+            hub: realtime::Hub::default(),
         }
     }
 
@@ -239,6 +290,7 @@ pub fn router(options: Options) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(dev::routes())
+        .route("/realtime/v1/websocket", axum::routing::get(ws::websocket))
         .fallback(api::not_found)
         // The limits layer has already read the body within the same limit; this only lifts
         // axum's 2 MB default so the handlers' `Bytes` accept what it passed on.

@@ -137,7 +137,9 @@ impl Message {
             .saturating_add(reaction)
     }
 
-    fn to_json(&self) -> Value {
+    /// The widget's `Message` (§1.4), as `GET conversation` lists it and `agent-reply`
+    /// carries it.
+    pub fn to_json(&self) -> Value {
         let r = self.reaction.as_ref();
         json!({
             "id": self.id.to_string(),
@@ -238,6 +240,111 @@ impl Conversation {
     }
 }
 
+/// Notifications `POST /__dev/notify` keeps; one more forgets the oldest.
+pub const MAX_NOTIFICATIONS: usize = 1_000;
+/// Helper's session returns this many of a visitor's pending or sent notifications at most.
+pub const NOTIFICATIONS_PER_SESSION: usize = 10;
+
+/// Where a notification stands (Helper's `messageNotifications.status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotificationStatus {
+    Pending,
+    Sent,
+    Read,
+    Dismissed,
+}
+
+#[derive(Clone, Debug)]
+pub struct Notification {
+    pub id: u64,
+    pub email: String,
+    pub text: String,
+    pub conversation_slug: String,
+    pub status: NotificationStatus,
+}
+
+/// Why a notification's status could not be changed (the store's only failure; the route
+/// turns it into Helper's status).
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NotificationMiss {
+    /// The email has no notifications at all (Helper: no platform customer, 403).
+    #[error("Unauthorized")]
+    NoCustomer,
+    /// Not this customer's notification, or none with that id (404).
+    #[error("Notification not found")]
+    NotFound,
+}
+
+/// Notifications for identified visitors, oldest first, at most [`MAX_NOTIFICATIONS`]. An
+/// email with at least one notification stands in for Helper's platform customer.
+#[derive(Debug, Default)]
+pub struct Notifications {
+    list: VecDeque<Notification>,
+    next_id: u64,
+}
+
+impl Notifications {
+    /// Adds a pending notification and returns its id.
+    pub fn add(&mut self, email: String, text: String, conversation_slug: String) -> u64 {
+        while self.list.len() >= MAX_NOTIFICATIONS {
+            self.list.pop_front();
+        }
+        self.next_id = self.next_id.saturating_add(1);
+        self.list.push_back(Notification {
+            id: self.next_id,
+            email,
+            text,
+            conversation_slug,
+            status: NotificationStatus::Pending,
+        });
+        self.next_id
+    }
+
+    /// What Helper's session returns an identified visitor: the newest pending or sent
+    /// notifications, now all marked sent, as `{id, text, conversationSlug}`.
+    pub fn take_for_session(&mut self, email: &str) -> Vec<Value> {
+        self.list
+            .iter_mut()
+            .rev()
+            .filter(|n| {
+                n.email == email
+                    && matches!(
+                        n.status,
+                        NotificationStatus::Pending | NotificationStatus::Sent
+                    )
+            })
+            .take(NOTIFICATIONS_PER_SESSION)
+            .map(|n| {
+                n.status = NotificationStatus::Sent;
+                json!({ "id": n.id, "text": n.text, "conversationSlug": n.conversation_slug })
+            })
+            .collect()
+    }
+
+    /// `PATCH /api/widget/notification/{id}`.
+    pub fn set_status(
+        &mut self,
+        email: &str,
+        id: u64,
+        status: NotificationStatus,
+    ) -> Result<(), NotificationMiss> {
+        if !self.list.iter().any(|n| n.email == email) {
+            return Err(NotificationMiss::NoCustomer);
+        }
+        let n = self
+            .list
+            .iter_mut()
+            .find(|n| n.id == id && n.email == email)
+            .ok_or(NotificationMiss::NotFound)?;
+        n.status = status;
+        Ok(())
+    }
+
+    pub fn get(&self, id: u64) -> Option<&Notification> {
+        self.list.iter().find(|n| n.id == id)
+    }
+}
+
 /// Helper's 24 h answer cache for prompt conversations, keyed by the prompt text; the oldest
 /// entry goes first once [`MAX_CACHED_PROMPTS`] are cached.
 #[derive(Debug, Default)]
@@ -291,6 +398,7 @@ pub struct Store {
     /// [`MAX_STORED_BYTES`], or less in unit tests.
     max_bytes: usize,
     pub prompt_cache: PromptCache,
+    pub notifications: Notifications,
 }
 
 impl Default for Store {
@@ -303,6 +411,7 @@ impl Default for Store {
             bytes: 0,
             max_bytes: MAX_STORED_BYTES,
             prompt_cache: PromptCache::default(),
+            notifications: Notifications::default(),
         }
     }
 }
@@ -392,6 +501,20 @@ impl Store {
     /// Any owner's conversation (dev endpoints only).
     pub fn conversation_any_mut(&mut self, slug: &str) -> Option<&mut Conversation> {
         self.conversations.iter_mut().find(|c| c.slug == slug)
+    }
+
+    /// Any owner's conversation (what realtime publishes is addressed by slug alone).
+    pub fn conversation_any(&self, slug: &str) -> Option<&Conversation> {
+        self.conversations.iter().find(|c| c.slug == slug)
+    }
+
+    /// The widget's JSON of message `id` in conversation `slug`, if both are still kept.
+    pub fn message_json(&self, slug: &str, id: u64) -> Option<Value> {
+        self.conversation_any(slug)?
+            .messages
+            .iter()
+            .find(|m| m.id == id)
+            .map(Message::to_json)
     }
 
     /// Newest first. Conversations are appended as they are created, so reverse insertion order

@@ -368,7 +368,7 @@ async fn dev_settings_and_reset() {
     );
     assert_eq!(
         h.json(),
-        json!({ "ok": true, "format": "v4", "chunking": "token", "paceMs": 0, "chunkChars": null, "corsGaps": false, "pendingFaults": 0 })
+        json!({ "ok": true, "format": "v4", "chunking": "token", "paceMs": 0, "chunkChars": null, "corsGaps": false, "pendingFaults": 0, "realtime": true, "realtimeConnections": 0 })
     );
     let v = s
         .dev(
