@@ -396,3 +396,69 @@ async fn a_strict_content_security_policy_needs_no_style_allowance() {
         .await;
     b.close().await;
 }
+
+/// A panel left open is open again on the next page load: that is intent too, so the chat code
+/// loads without a click. A closed one stays a launcher only.
+#[tokio::test]
+async fn a_panel_open_before_a_reload_opens_again_and_a_closed_one_does_not_load() {
+    let site = Site::start().await;
+    let url = site.page("/reopen", &page("{}", ""));
+    let b = Browser::start().await;
+    b.open_with_widget(&url).await;
+    b.js("HelperWidget.show()", vec![]).await;
+    b.wait_panel(true).await;
+    b.client.refresh().await.unwrap();
+    b.wait_panel(true).await;
+    b.in_shadow("root.querySelector('button[aria-label=\"Close chat\"]').click()")
+        .await;
+    b.wait_panel(false).await;
+    b.client.refresh().await.unwrap();
+    b.wait_shadow("[data-testid=launcher]").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        chat_code_requested(&b).await,
+        json!({ "glue": false, "wasm": false })
+    );
+    b.close().await;
+}
+
+/// destroy() while the chat code is still downloading: nothing mounts when it arrives, and a
+/// later init() starts cleanly with the code already there.
+#[tokio::test]
+async fn destroy_during_the_download_mounts_nothing_and_init_starts_again() {
+    let site = Site::start_with_assets(
+        helper_dev_server::Options::default(),
+        AssetFaults::slow_wasm(Duration::from_millis(1200)),
+    )
+    .await;
+    let url = site.page("/destroy-loading", &page("{}", ""));
+    let b = Browser::start().await;
+    b.open_with_widget(&url).await;
+    b.js("HelperWidget.show(); HelperWidget.destroy();", vec![])
+        .await;
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    assert!(!b.widget_mounted().await);
+    assert_eq!(
+        b.js("return events.filter(e => e === 'open').length", vec![])
+            .await,
+        json!(0)
+    );
+    b.js(
+        "HelperWidget.init({ host: helperWidgetConfig.host }).then(() => HelperWidget.show())",
+        vec![],
+    )
+    .await;
+    b.wait_panel(true).await;
+    let wasm_requests = b
+        .js(
+            "return performance.getEntriesByType('resource').filter(e => e.name.endsWith('.wasm')).length",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        wasm_requests,
+        json!(1),
+        "the chat code is fetched once per page"
+    );
+    b.close().await;
+}
