@@ -74,8 +74,7 @@ fn render_markdown_into(content_ref: NodeRef<html::Div>, row: Row) {
             state.finished = true;
             let update = state.markdown.finish();
             apply(&container, &mut state.tail, update);
-            // The row keeps the text; the renderer's own copy of it is not needed any more.
-            state.markdown = IncrementalMarkdown::new();
+            // (`finish` released the renderer's copy of the text; the row keeps its own.)
             state.tail = Vec::new();
         }
     });

@@ -89,6 +89,7 @@ pub fn check_stream(chunks: &[&str], check_prefix_render: bool) -> usize {
         }
     }
     let before_finish = settled.len();
+    assert_eq!(md.source(), whole);
     let last = md.finish();
     assert!(last.tail.is_empty());
     settled.extend(last.settled);
@@ -98,7 +99,6 @@ pub fn check_stream(chunks: &[&str], check_prefix_render: bool) -> usize {
         html(&settled),
         html(&expected)
     );
-    assert_eq!(md.source(), whole);
     before_finish
 }
 

@@ -116,13 +116,20 @@ impl IncrementalMarkdown {
         self.step(false)
     }
 
-    /// End of the message: everything left becomes settled (`Update::tail` is empty). Text pushed
-    /// after this starts new blocks.
+    /// End of the message: everything left becomes settled (`Update::tail` is empty). The text is
+    /// released (the message's owner keeps its own copy; a finished reply must not be held
+    /// twice for the page's lifetime), so text pushed after this starts a new document.
     pub fn finish(&mut self) -> Update {
-        self.step(true)
+        let update = self.step(true);
+        *self = IncrementalMarkdown {
+            total_parse_len: self.total_parse_len,
+            last_parse_len: self.last_parse_len,
+            ..IncrementalMarkdown::default()
+        };
+        update
     }
 
-    /// Everything pushed so far.
+    /// Everything pushed since the start or the last [`IncrementalMarkdown::finish`].
     pub fn source(&self) -> &str {
         &self.source
     }
@@ -209,6 +216,23 @@ impl IncrementalMarkdown {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_finished_message_keeps_no_copy_of_its_text() {
+        let mut md = IncrementalMarkdown::new();
+        md.push(&"A paragraph of text.\n\n- and\n- a list\n".repeat(100));
+        md.finish();
+        assert!(md.source().is_empty());
+        assert_eq!(md.source.capacity(), 0, "the buffer itself is freed");
+        assert!(md.tail.is_empty() && md.defs.is_empty());
+        // And it starts over cleanly.
+        let update = md.push("new\n\ntext\n\nmore");
+        assert_eq!(
+            update.settled.len(),
+            1,
+            "\"new\" settles once \"text\" has a line after it"
+        );
+    }
 
     #[test]
     fn line_boundaries_include_carriage_returns() {
