@@ -41,6 +41,8 @@ pub struct Chat {
     /// Bumped when the visitor leaves the conversation (a prompt, "new conversation"): a
     /// restore that finishes after that is for a conversation no longer shown.
     generation: Cell<u64>,
+    /// The notice shown says the server could not be reached; a later answer takes it away.
+    unreachable_notice: Cell<bool>,
 }
 
 impl Chat {
@@ -57,6 +59,7 @@ impl Chat {
             life: web_sys::AbortController::new().ok(),
             restoring: RefCell::new(None),
             generation: Cell::new(0),
+            unreachable_notice: Cell::new(false),
         })
     }
 
@@ -168,8 +171,12 @@ impl Chat {
             self.store.notice.set(Some(message.clone()));
             events::emit("error", events::detail(json!({ "message": message })));
         } else {
-            // Not fatal: the next call tries again.
-            web_sys::console::warn_1(&format!("[Helper widget] session not started: {e}").into());
+            // Not fatal: the next call tries again. But a visitor who opens the panel now should
+            // know why an answer may not come.
+            self.store.notice.set(Some(format!(
+                "We couldn't reach the support server ({e}). Check your connection; your message will be tried again when you send it."
+            )));
+            self.unreachable_notice.set(true);
         }
     }
 
@@ -320,6 +327,9 @@ impl Chat {
         }
         match outcome {
             turn::Outcome::Completed | turn::Outcome::Stopped => {
+                if self.unreachable_notice.replace(false) {
+                    self.store.notice.set(None);
+                }
                 if has_text {
                     let content = row.text.get_untracked();
                     events::emit(

@@ -499,3 +499,32 @@ async fn giant_and_deeply_nested_replies_render_in_time_and_reload() {
     assert!(!console.contains("unreachable"), "{console}");
     b.close().await;
 }
+
+/// The session cannot be started at page load: the launcher still shows, opening the panel
+/// says why, and once the server answers a message the notice goes.
+#[tokio::test]
+async fn a_session_that_cannot_start_is_explained_when_the_panel_opens() {
+    let site = Site::start().await;
+    let url = site.page("/no-session", &chat_page("{}"));
+    let b = Browser::start().await;
+    b.client.goto(&url).await.unwrap();
+    b.js(
+        "sessionStorage.setItem('netNext', JSON.stringify({ fail: [['POST', '^/api/widget/session$']] }))",
+        vec![],
+    )
+    .await;
+    b.client.refresh().await.unwrap();
+    let launcher = b.wait_shadow("[data-testid=launcher]").await;
+    launcher.click().await.unwrap();
+    b.wait_panel(true).await;
+    b.wait_shadow(".hw-notice[role=alert]").await;
+    let notice = b.shadow_text(".hw-notice").await;
+    assert!(notice.contains("couldn't reach"), "{notice}");
+    b.type_and_send("How do I get a refund?").await;
+    b.wait_settled(2).await;
+    assert!(
+        b.shadow_find(".hw-notice").await.is_none(),
+        "answered: the notice is gone"
+    );
+    b.close().await;
+}
