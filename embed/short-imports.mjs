@@ -1,16 +1,18 @@
-// Renames the wasm's imports from the wasm-bindgen glue to short names, in the .wasm and in the
-// glue alike. wasm-bindgen names each of them like `__wbg_addEventListener_847fd86b8c33ec43`;
-// those ~175 names (about 5.8 KB) are stored twice, in the wasm's import section and as keys of
-// the glue's import object, and their 16-hex-digit hashes barely compress (about 2.5 KB of
-// gzip in all). Every visitor downloads both files. Called by embed/finish-dist.sh before the
-// glue is minified.
+// Renames the wasm's imports from the wasm-bindgen glue, and the exports only the glue calls,
+// to short names, in the .wasm and in the glue alike. wasm-bindgen names each import like
+// `__wbg_addEventListener_847fd86b8c33ec43` and each closure shim it exports like
+// `wasm_bindgen__convert__closures_____invoke__h00f272247694202a`; those names (about 7 KB) are
+// stored twice, in the wasm's import/export sections and in the glue, and their 16-hex-digit
+// hashes barely compress (about 5 KB of gzip in all). Every visitor downloads both files.
+// Called by embed/finish-dist.sh before the glue is minified.
 //
 //   node embed/short-imports.mjs GLUE.js MODULE_bg.wasm
 //
-// Only the import section is rewritten; every other section is copied byte for byte. The glue
-// gets each old name replaced where it occurs as a whole identifier, and the script fails if a
-// name is missing from the glue or occurs in it other than once, so a wasm-bindgen that
-// changes how it writes the glue stops the build instead of producing a broken one.
+// Only the import and export sections are rewritten; every other section is copied byte for
+// byte. The glue gets each old name replaced where it occurs as a whole identifier, and the
+// script fails if an import is missing from the glue or occurs in it other than once, so a
+// wasm-bindgen that changes how it writes the glue stops the build instead of producing a
+// broken one.
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 
@@ -60,6 +62,36 @@ function shortName(i) {
   return s;
 }
 
+// Exports only the glue calls (wasm-bindgen's runtime, closure shims with hashed names); the
+// widget's own `hw*` exports and `memory` keep their names, since the glue re-exports those
+// under the same identifiers.
+const INTERNAL_EXPORT = /^(__wbg_|__wbindgen_|__externref_|wasm_bindgen__|intounderlying|__abort_handler$|__instance_terminated$)/;
+const exportRenames = new Map();
+
+function exportSection(pos, end) {
+  let count;
+  [count, pos] = readU32(wasm, pos);
+  const entries = [u32(count)];
+  for (let i = 0; i < count; i++) {
+    let len;
+    [len, pos] = readU32(wasm, pos);
+    let field = wasm.toString("utf8", pos, pos + len);
+    pos += len;
+    const descStart = pos;
+    pos++; // kind
+    [, pos] = readU32(wasm, pos); // index
+    if (INTERNAL_EXPORT.test(field)) {
+      const short = shortName(renames.size + exportRenames.size);
+      exportRenames.set(field, short);
+      field = short;
+    }
+    entries.push(name(field), wasm.subarray(descStart, pos));
+  }
+  if (pos !== end) throw new Error(`${wasmPath}: export section not read to its end`);
+  const body = Buffer.concat(entries);
+  return Buffer.concat([Buffer.from([7]), u32(body.length), body]);
+}
+
 if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error(`${wasmPath}: not a wasm module`);
 const parts = [wasm.subarray(0, 8)];
 const renames = new Map();
@@ -70,6 +102,11 @@ while (pos < wasm.length) {
   let size;
   [size, pos] = readU32(wasm, pos);
   const end = pos + size;
+  if (id === 7) {
+    parts.push(exportSection(pos, end));
+    pos = end;
+    continue;
+  }
   if (id !== 2) {
     parts.push(wasm.subarray(start, end));
     pos = end;
@@ -116,7 +153,7 @@ while (pos < wasm.length) {
 
 const seen = new Map();
 glue = glue.replace(/[A-Za-z_$][\w$]*/g, (word) => {
-  const short = renames.get(word);
+  const short = renames.get(word) ?? exportRenames.get(word);
   if (short === undefined) return word;
   seen.set(word, (seen.get(word) ?? 0) + 1);
   return short;
@@ -126,6 +163,9 @@ for (const old of renames.keys()) {
     throw new Error(`${gluePath}: import ${old} occurs ${seen.get(old) ?? 0} times, not once`);
   }
 }
+// An export the glue never names is simply unused; one it names is renamed wherever it does.
 writeFileSync(wasmPath, Buffer.concat(parts));
 writeFileSync(gluePath, glue);
-console.log(`short-imports: ${renames.size} imports of ${glueModule} renamed`);
+console.log(
+  `short-imports: ${renames.size} imports of ${glueModule} and ${exportRenames.size} internal exports renamed`,
+);
