@@ -14,15 +14,15 @@
 // wasm-bindgen that changes how it writes the glue stops the build instead of producing a
 // broken one.
 import { readFileSync, writeFileSync } from "node:fs";
-import { basename } from "node:path";
 
 const [gluePath, wasmPath] = process.argv.slice(2);
 if (!gluePath || !wasmPath) {
   console.error("usage: node embed/short-imports.mjs GLUE.js MODULE_bg.wasm");
   process.exit(2);
 }
-// The module the glue answers for, as wasm-bindgen writes it: "./<crate>_bg.js".
-const glueModule = `./${basename(wasmPath).replace(/^(.*?)(-[0-9a-f]+)?_bg\.wasm$/, "$1")}_bg.js`;
+// The module the glue answers for, as wasm-bindgen writes it: "./<crate>_bg.js" (the only
+// other import modules it can emit are inline JS snippets, which are left alone).
+const isGlueModule = (module) => /^\.\/[^/]*_bg\.js$/.test(module);
 
 const wasm = readFileSync(wasmPath);
 let glue = readFileSync(gluePath, "utf8");
@@ -95,6 +95,7 @@ function exportSection(pos, end) {
 if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error(`${wasmPath}: not a wasm module`);
 const parts = [wasm.subarray(0, 8)];
 const renames = new Map();
+const glueModules = new Set();
 let pos = 8;
 while (pos < wasm.length) {
   const start = pos;
@@ -139,7 +140,8 @@ while (pos < wasm.length) {
     } else if (kind === 3) pos += 2; // global: value type, mutability
     else throw new Error(`${wasmPath}: import kind ${kind} not understood`);
     let [module, field] = strings;
-    if (module === glueModule) {
+    if (isGlueModule(module)) {
+      glueModules.add(module);
       const short = shortName(renames.size);
       renames.set(field, short);
       field = short;
@@ -147,6 +149,7 @@ while (pos < wasm.length) {
     entries.push(name(module), name(field), wasm.subarray(descStart, pos));
   }
   if (pos !== end) throw new Error(`${wasmPath}: import section not read to its end`);
+  if (glueModules.size > 1) throw new Error(`${wasmPath}: imports from ${[...glueModules]}`);
   const body = Buffer.concat(entries);
   parts.push(Buffer.from([2]), u32(body.length), body);
 }
@@ -167,5 +170,5 @@ for (const old of renames.keys()) {
 writeFileSync(wasmPath, Buffer.concat(parts));
 writeFileSync(gluePath, glue);
 console.log(
-  `short-imports: ${renames.size} imports of ${glueModule} and ${exportRenames.size} internal exports renamed`,
+  `short-imports: ${renames.size} imports of ${[...glueModules]} and ${exportRenames.size} internal exports renamed`,
 );
