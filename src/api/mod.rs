@@ -11,6 +11,7 @@
 mod session;
 pub mod storage;
 
+use crate::json;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use helper_widget_core::config::Identity;
@@ -122,7 +123,7 @@ impl StoredMessage {
         // A string, or a number (or anything else) as its JSON text.
         let id = match required(&mut fields, "id")? {
             Value::String(s) => s,
-            other => crate::json::stringify(&other),
+            other => json::stringify(&other),
         };
         let content = match fields.remove("content") {
             None => String::new(),
@@ -237,7 +238,7 @@ impl Api {
 
     /// `POST /api/chat/conversation`: a new conversation's slug.
     pub async fn create_conversation(self: &Rc<Self>, is_prompt: bool) -> Result<String, ApiError> {
-        let body = serde_json::json!({ "isPrompt": is_prompt });
+        let body = json::object(vec![("isPrompt", is_prompt.into())]);
         self.authed(|token| {
             let request = self.post("/api/chat/conversation", &token);
             let body = body.clone();
@@ -279,19 +280,21 @@ impl Api {
         abort: &web_sys::AbortSignal,
     ) -> Result<ReplyBody, ApiError> {
         // The shape Helper's own widget sends (helper-api.md §1.3).
-        let body = serde_json::json!({
-            "id": slug,
-            "message": {
-                "id": message_id,
-                "role": "user",
-                "content": content,
-                "parts": [{ "type": "text", "text": content }],
-            },
-            "conversationSlug": slug,
-            "readPageTool": null,
-            "guideEnabled": false,
-            "isToolResult": false,
-        });
+        let text_part = json::object(vec![("type", "text".into()), ("text", content.into())]);
+        let message = json::object(vec![
+            ("id", message_id.into()),
+            ("role", "user".into()),
+            ("content", content.into()),
+            ("parts", Value::Array(vec![text_part])),
+        ]);
+        let body = json::object(vec![
+            ("id", slug.into()),
+            ("message", message),
+            ("conversationSlug", slug.into()),
+            ("readPageTool", Value::Null),
+            ("guideEnabled", false.into()),
+            ("isToolResult", false.into()),
+        ]);
         self.authed(|token| {
             let request = self.post("/api/chat", &token).abort_signal(Some(abort));
             let body = body.clone();
@@ -320,7 +323,7 @@ async fn send_json(request: RequestBuilder, body: &Value) -> Result<Response, Ap
     // What gloo-net's `.json(body)` sends, without serde_json's writer in the wasm.
     let request = request
         .header("Content-Type", "application/json")
-        .body(crate::json::stringify(body))
+        .body(json::stringify(body))
         .map_err(ApiError::from_gloo)?;
     let response = request.send().await.map_err(ApiError::from_gloo)?;
     checked(response).await

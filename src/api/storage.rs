@@ -3,7 +3,8 @@
 //! the open conversation. Storage can be missing or throw (privacy modes, sandboxed frames,
 //! quota): then the widget simply forgets, it never fails.
 
-use serde_json::{json, Value};
+use crate::json;
+use serde_json::Value;
 
 const ANONYMOUS_TOKEN: &str = "helper_widget_anonymous_session_token";
 const CONVERSATION: &str = "helper_widget_rs_conversation";
@@ -44,7 +45,10 @@ pub fn set_conversation(owner: &str, slug: Option<&str>) {
         let _ = match slug {
             Some(slug) => s.set_item(
                 CONVERSATION,
-                &crate::json::stringify(&json!({ "owner": owner, "slug": slug })),
+                &json::stringify(&json::object(vec![
+                    ("owner", owner.into()),
+                    ("slug", slug.into()),
+                ])),
             ),
             None => s.remove_item(CONVERSATION),
         };
