@@ -8,8 +8,8 @@
 //
 //   node embed/short-imports.mjs GLUE.js MODULE_bg.wasm
 //
-// Only the import and export sections are rewritten; every other section is copied byte for
-// byte. The glue gets each old name replaced where it occurs as a whole identifier, and the
+// Only the import and export sections are rewritten and the custom sections (tool metadata)
+// dropped; every other section is copied byte for byte. The glue gets each old name replaced where it occurs as a whole identifier, and the
 // script fails if an import is missing from the glue or occurs in it other than once, so a
 // wasm-bindgen that changes how it writes the glue stops the build instead of producing a
 // broken one.
@@ -103,6 +103,12 @@ while (pos < wasm.length) {
   let size;
   [size, pos] = readU32(wasm, pos);
   const end = pos + size;
+  if (id === 0) {
+    // Custom sections (producers, target_features, __wasm_split_unstable) are for tools;
+    // browsers ignore them, so they are not worth downloading.
+    pos = end;
+    continue;
+  }
   if (id === 7) {
     parts.push(exportSection(pos, end));
     pos = end;
