@@ -1,10 +1,11 @@
 #!/bin/sh
 # Last post_build step of a release build, run by embed/gen-sdk.sh once sdk.js is written (Trunk
 # starts all hooks of a stage at once, so a hook of its own could run before sdk.js exists):
-#   1. renames the wasm's imports from the glue to short names in both files
-#      (embed/short-imports.mjs): wasm-bindgen's hashed names barely compress.
-#   2. minifies the wasm-bindgen glue and sdk.js in place with esbuild (Trunk 0.21's --minify
-#      leaves the glue as is).
+#   1. renames the wasm's imports from the glue (and the exports only the glue calls) to short
+#      names in both files, and drops the wasm's custom sections (embed/short-imports.mjs):
+#      wasm-bindgen's hashed names barely compress.
+#   2. minifies the wasm-bindgen glue in place with esbuild (Trunk 0.21's --minify leaves it as
+#      is; gen-sdk.sh has minified sdk.js already).
 #   3. writes .gz and .br beside every file (embed/compress.mjs) for hosts that serve
 #      precompressed files.
 # The hashed files keep their names: what is written depends only on the hashed input.
@@ -26,9 +27,4 @@ esbuild="${TOOLS_DIR:-$TRUNK_SOURCE_DIR/.tools}/node_modules/.bin/esbuild"
 # names minification keeps. No --target: the glue's syntax is left as wasm-bindgen wrote it.
 "$esbuild" "$glue" --minify --format=esm --legal-comments=none --log-level=warning \
   --allow-overwrite --outfile="$glue"
-# sdk.js is a classic script that must parse on every page that includes it: ES5 output (esbuild
-# fails the build if it cannot lower something), except the import() it loads the glue with,
-# which must stay a real dynamic import (lowered, it would become a require()).
-"$esbuild" sdk.js --minify --target=es5 --supported:dynamic-import=true --legal-comments=none \
-  --log-level=warning --allow-overwrite --outfile=sdk.js
 node "$TRUNK_SOURCE_DIR/embed/compress.mjs" .

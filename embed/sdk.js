@@ -1,141 +1,594 @@
-/* Helper widget loader. The only file a page names: <script src=".../sdk.js" async></script>.
+/* Helper widget loader: the only file a page names, <script src=".../sdk.js" async></script>.
  *
- * It defines window.HelperWidget synchronously, queues calls until the widget is mounted,
- * keeps the event listeners, and loads the wasm-bindgen glue and .wasm relative to its own URL
- * (so dist/ works from any origin and sub-path). Trunk's post-build hook (embed/gen-sdk.sh)
- * copies it into dist/ with the hashed file names filled in for __GLUE__ and __WASM__.
- * Plain ES5-style code on purpose: it must parse on every page that includes it. */
-(function () {
+ * Every page view pays for this file, so it does only what must happen before a visitor shows
+ * interest (embed-contract §8): it defines window.HelperWidget synchronously, draws the launcher
+ * in the widget's open shadow root, starts the Helper session, and binds the page's
+ * data-helper-* elements. The chat code (wasm-bindgen glue and .wasm, about 200 KB) is fetched
+ * only on intent: a pointer over, focus on, touch of or click on the launcher or a data-helper-*
+ * element, a HelperWidget call that needs the panel, or a panel that was open before a reload
+ * (`preload: "idle" | "eager"` fetch it sooner). Calls and clicks made meanwhile are queued and
+ * replayed in order once it is mounted.
+ *
+ * The loader owns what lives outside the panel: the launcher, the page's attributes, the event
+ * listeners of HelperWidget.on, and the session request, whose one request format the wasm also
+ * uses when it renews a session (it calls `requestSession` through the bridge given to hwInit).
+ * Styles go through constructable stylesheets only, never a <style> element or a style
+ * attribute, so pages whose Content-Security-Policy forbids inline styles still get a styled
+ * widget.
+ *
+ * Trunk's post-build hook (embed/gen-sdk.sh) copies this file into dist/ with the hashed names of
+ * the glue and .wasm and the launcher's stylesheet filled in. Plain ES2017, no build step of its
+ * own, so what ships is what is read here. */
+(() => {
   "use strict";
-  var w = window;
-  var d = document;
+  const w = window;
+  const d = document;
   // Loaded twice: the first copy stays in charge, so the page keeps exactly one widget.
   if (w.HelperWidget && w.HelperWidget.__helperRustWidget) return;
 
-  var script = d.currentScript || findScript();
+  // Set for every classic <script>, async and defer included; not for modules or eval.
+  const script = d.currentScript;
   if (!script) {
-    console.error("[Helper widget] cannot find its own <script> tag; not starting");
+    console.error("[Helper widget] load sdk.js with a plain <script src> tag; not starting");
     return;
   }
-  var scriptUrl = new URL(script.src, d.baseURI).href;
+  const scriptUrl = new URL(script.src, d.baseURI).href;
+  const GLUE_URL = new URL("__GLUE__", scriptUrl).href;
+  const WASM_URL = new URL("__WASM__", scriptUrl).href;
+  const LAUNCHER_CSS = "__LAUNCHER_CSS__";
 
-  var mod = null; // the glue module, once loaded and instantiated
-  var loading = null;
-  var ready = false; // a widget is mounted
-  var pending = []; // [method, args] called before `ready`
-  var listeners = {};
-  var generation = 0; // bumped by destroy(), so an init still loading when destroyed mounts nothing
+  const ROOT_ID = "helper-widget-root";
+  const PROMPT = "[data-helper-prompt]";
+  const TOGGLE = "[data-helper-toggle]";
+  const INTENT = PROMPT + "," + TOGGLE + ",[data-helper-contact-form]";
+  const TOKEN_KEY = "helper_widget_anonymous_session_token"; // Helper's own key: history carries over
+  const OPEN_KEY = "helper_widget_rs_open";
+  const SESSION_TIMEOUT_MS = 15000;
+  const LOAD_FAILED = "The support chat could not be loaded. Check your connection and try again.";
+  // HelperWidget's methods that the chat code carries out, as `hw` + the name (hwShow, …).
+  // All but hide need the panel, so calling one is intent (§8).
+  const METHODS = ["show", "hide", "toggle", "minimize", "maximize", "toggleMinimize", "sendPrompt"];
+  const needsPanel = (method) => method !== "hide";
 
-  function findScript() {
-    var all = d.getElementsByTagName("script");
-    for (var i = all.length - 1; i >= 0; i--) {
-      if (/\/sdk\.js(\?|#|$)/.test(all[i].src)) return all[i];
-    }
-    return null;
-  }
+  const listeners = {};
+  let chatCode = null; // promise of the instantiated glue module, shared by every init
+  let glueFailures = 0; // a failed module import is cached by URL, so a retry needs a new one
+  let instance = null; // the widget started by the latest init()
+  let early = []; // calls made with no widget (data-delay-init, after destroy), for the next init
 
-  function emit(name, detail) {
-    var hs = (listeners[name] || []).slice();
-    for (var i = 0; i < hs.length; i++) {
+  const warn = (message) => console.warn("[Helper widget] helperWidgetConfig" + message);
+
+  const emit = (name, detail) => {
+    if (instance) instance.onEvent(name);
+    for (const handler of (listeners[name] || []).slice()) {
       try {
-        hs[i](detail);
+        handler(detail);
       } catch (e) {
         console.error("[Helper widget] '" + name + "' listener threw", e);
       }
     }
-  }
+  };
 
-  function load() {
-    if (!loading) {
-      // Start the .wasm download beside the glue's, rather than after it.
-      var wasm = fetch(new URL("__WASM__", scriptUrl));
-      loading = import(new URL("__GLUE__", scriptUrl).href)
-        .then(function (m) {
-          return m.default({ module_or_path: wasm }).then(function () {
-            mod = m;
-            return m;
-          });
+  const storage = () => {
+    try {
+      return w.localStorage;
+    } catch (e) {
+      return null; // privacy modes and sandboxed frames throw on access
+    }
+  };
+  const stored = (key) => {
+    try {
+      const s = storage();
+      return s ? s.getItem(key) : null;
+    } catch (e) {
+      return null;
+    }
+  };
+  const store = (key, value) => {
+    try {
+      const s = storage();
+      if (s && value === null) s.removeItem(key);
+      else if (s) s.setItem(key, value);
+    } catch (e) {
+      // Quota or policy: the widget just forgets.
+    }
+  };
+
+  // Fetches and instantiates the chat code once per page; a failure lets a later call retry.
+  const loadChatCode = () => {
+    if (!chatCode) {
+      // The .wasm download starts beside the glue's, not after it, and compiles while it
+      // streams in (instantiateStreaming, given the Response).
+      const wasm = fetch(WASM_URL, { credentials: "omit" }).then((r) => {
+        if (!r.ok) throw new Error("HTTP " + r.status + " for " + WASM_URL);
+        return r;
+      });
+      wasm.catch(() => {}); // reported through the chain below
+      const glue = glueFailures ? GLUE_URL + "?retry=" + glueFailures : GLUE_URL;
+      chatCode = import(glue)
+        .catch((e) => {
+          glueFailures++;
+          throw e;
         })
-        ["catch"](function (e) {
-          loading = null; // a later init may try again
-          console.error("[Helper widget] failed to load", e);
-          emit("error", { message: "The support widget failed to load." });
+        .then((m) => m.default({ module_or_path: wasm }).then(() => m))
+        .catch((e) => {
+          chatCode = null;
           throw e;
         });
     }
-    return loading;
-  }
+    return chatCode;
+  };
 
-  function whenBody() {
-    if (d.body) return Promise.resolve();
-    return new Promise(function (resolve) {
-      d.addEventListener("DOMContentLoaded", function () { resolve(); }, { once: true });
-    });
-  }
+  // ---- configuration the loader itself needs (the chat code validates the rest) ----------------
 
-  function flush() {
-    var calls = pending;
-    pending = [];
-    for (var i = 0; i < calls.length; i++) run(calls[i][0], calls[i][1]);
-  }
+  const isObject = (v) => v !== null && typeof v === "object";
 
-  function run(method, args) {
+  const readHost = (config) => {
+    const host = config.host;
+    if (host === undefined || host === null) return new URL(scriptUrl).origin;
+    let url = null;
     try {
-      return mod[method].apply(null, args);
+      url = typeof host === "string" ? new URL(host.trim()) : null;
+    } catch (e) {
+      url = null;
+    }
+    if (url && /^https?:$/.test(url.protocol) && !url.search && !url.hash && url.host) {
+      return (url.origin + url.pathname).replace(/\/+$/, "");
+    }
+    warn(".host must be an absolute http(s) URL, not \"" + host + "\"; using the origin of sdk.js");
+    return new URL(scriptUrl).origin;
+  };
+
+  // Any CSS colour the browser knows; alpha is ignored. The canvas normalises it to sRGB.
+  const readColor = (value) => {
+    if (value === undefined || value === null) return [34, 34, 34];
+    const ctx = typeof value === "string" && CSS.supports("color", value)
+      ? d.createElement("canvas").getContext("2d")
+      : null;
+    if (ctx) {
+      ctx.fillStyle = "#000";
+      ctx.fillStyle = value;
+      const hex = /^#(..)(..)(..)$/.exec(ctx.fillStyle); // how an opaque sRGB colour reads back
+      if (hex) return [1, 2, 3].map((i) => parseInt(hex[i], 16));
+      ctx.fillRect(0, 0, 1, 1);
+      const px = ctx.getImageData(0, 0, 1, 1).data;
+      return [px[0], px[1], px[2]];
+    }
+    warn(".iconColor must be a CSS colour, not \"" + value + "\"; using the default");
+    return [34, 34, 34];
+  };
+
+  const readPreload = (v) => {
+    if (v == null || v === "intent" || v === "idle" || v === "eager") return v || "intent";
+    warn(".preload should be intent, idle or eager; using intent");
+    return "intent";
+  };
+
+  // {email, emailHash, timestamp, customerMetadata} of an identified visitor, or null. `problem`
+  // receives why a partly given identity cannot be used.
+  const readIdentity = (source, problem) => {
+    const text = (v) => (typeof v === "string" && v.trim() ? v.trim() : null);
+    const email = text(source.email);
+    const emailHash = text(source.emailHash);
+    const timestamp = typeof source.timestamp === "number" && isFinite(source.timestamp)
+      ? Math.trunc(source.timestamp)
+      : null;
+    if (email === null && emailHash === null && source.timestamp == null) return null;
+    const missing = [];
+    if (email === null) missing.push("email");
+    if (emailHash === null) missing.push("emailHash");
+    if (timestamp === null) missing.push("timestamp (a number of milliseconds, Date.now())");
+    if (missing.length) {
+      problem("an identified session needs email, emailHash and timestamp (missing or malformed: " + missing.join(", ") + ")");
+      return null;
+    }
+    const metadata = source.customerMetadata;
+    return {
+      email: email,
+      emailHash: emailHash,
+      timestamp: timestamp,
+      customerMetadata: isObject(metadata) ? metadata : null,
+    };
+  };
+
+  // ---- the session (helper-api.md §1.1): one request format, for start-up and renewal --------
+
+  // Resolves to {ok: true, token, showWidget, ...Helper's fields} or {ok: false, status, error}
+  // (status 0: no response; -1: the identity given is unusable). Never rejects.
+  const requestSession = (base, identity, signal) => {
+    const body = identity
+      ? Object.assign({ currentURL: location.href }, identity)
+      : { currentToken: stored(TOKEN_KEY), currentURL: location.href };
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), SESSION_TIMEOUT_MS);
+    const onAbort = () => abort.abort();
+    if (signal) signal.addEventListener("abort", onAbort);
+    return fetch(base + "/api/widget/session", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      credentials: "omit",
+      signal: abort.signal,
+    })
+      .then((response) =>
+        response.text().then((text) => {
+          let json = null;
+          try {
+            json = JSON.parse(text);
+          } catch (e) {
+            json = null;
+          }
+          if (!response.ok) {
+            const error = isObject(json) && typeof json.error === "string" ? json.error : text.trim().slice(0, 200);
+            return { ok: false, status: response.status, error: error || "HTTP " + response.status };
+          }
+          if (!isObject(json) || typeof json.token !== "string") {
+            return { ok: false, status: response.status, error: "no token in the session" };
+          }
+          // As Helper's SDK does: an identified visitor's page keeps no anonymous identity.
+          store(TOKEN_KEY, identity ? null : json.token);
+          return Object.assign({}, json, { ok: true });
+        })
+      )
+      .catch((e) => ({
+        ok: false,
+        status: 0,
+        error: abort.signal.aborted ? "the support server did not answer in time" : String((e && e.message) || e),
+      }))
+      .finally(() => {
+        clearTimeout(timer);
+        if (signal) signal.removeEventListener("abort", onAbort);
+      });
+  };
+
+  // ---- one started widget -------------------------------------------------------------------
+
+  const svg = (cls, path, width) =>
+    '<svg class="hw-icon ' + cls + '" viewBox="0 0 24 24" aria-hidden="true"><path d="' + path +
+    '" fill="none" stroke="currentColor" stroke-width="' + width + '" stroke-linecap="round" stroke-linejoin="round"/></svg>';
+  const LAUNCHER_ICONS =
+    svg("hw-icon--chat", "M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6A.5.5 0 0 1 5 19.2V16h-.5A2.5 2.5 0 0 1 2 13.5", "1.8") +
+    svg("hw-icon--close", "M6 6l12 12M18 6L6 18", "2");
+
+  const sheet = (css) => {
+    const s = new CSSStyleSheet();
+    s.replaceSync(css);
+    return s;
+  };
+
+  // A started widget: init() makes one, destroy() ends it. A closure rather than a class, so
+  // the minifier can shorten every name in it.
+  const createWidget = (given) => {
+    const config = isObject(given) ? given : {};
+    if (!isObject(given) && given !== undefined && given !== null) {
+      warn(" should be an object; using the defaults");
+    }
+    const base = readHost(config);
+    let identity = readIdentity(config, (why) => warn(": " + why + "; starting an anonymous session"));
+    const preload = readPreload(config.preload);
+    const toggleOption = config.showToggleButton;
+    if (toggleOption != null && typeof toggleOption !== "boolean") {
+      warn(".showToggleButton should be true or false; ignoring it");
+    }
+    const showToggle = typeof toggleOption === "boolean" ? toggleOption : null;
+    const rgb = readColor(config.iconColor);
+    const light = (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) / 255 > 0.5; // Helper's rule
+    const themeCss = ".hw-root{--hw-accent:rgb(" + rgb.join(",") + ");--hw-on-accent:" + (light ? "#000" : "#fff") + "}";
+
+    let queue = early; // [method, args] waiting for the chat code
+    early = [];
+    let mod = null; // the glue module once this widget's chat is mounted
+    let open = false;
+    let loading = false;
+    let dead = false;
+    let host = null;
+    let shadow = null;
+    let root = null;
+    let launcher = null;
+    let loadError = null;
+    let opener = null; // what opened the panel: focus goes back there on close
+    // The launcher or page element whose click was carried out last (null after an API call);
+    // the `open` event, which comes a moment later, takes it as the opener.
+    let clicked = null;
+    let started = null; // start()'s promise: the chat mounts after `ready`, never before
+    const abort = new AbortController();
+    const cleanups = [];
+    const session = requestSession(base, identity, abort.signal);
+
+    const on = (target, type, handler, options) => {
+      target.addEventListener(type, handler, options);
+      cleanups.push(() => target.removeEventListener(type, handler, options));
+    };
+
+    const markToggles = (within) => {
+      const value = String(open);
+      if (within.matches(TOGGLE)) within.setAttribute("data-helper-open", value);
+      for (const el of within.querySelectorAll(TOGGLE)) el.setAttribute("data-helper-open", value);
+    };
+
+    const renderLoading = () => {
+      if (!launcher) return;
+      launcher.classList.toggle("hw-launcher--loading", loading);
+      if (loading) launcher.setAttribute("aria-busy", "true");
+      else launcher.removeAttribute("aria-busy");
+    };
+
+    const hideLoadError = () => {
+      if (loadError) loadError.remove();
+      loadError = null;
+    };
+
+    // The chat code could not be fetched: say so where the visitor looked, with a way to retry.
+    const showLoadError = () => {
+      if (loadError || !root) return;
+      loadError = d.createElement("div");
+      loadError.className = "hw-load-error";
+      loadError.setAttribute("role", "alert");
+      loadError.setAttribute("data-testid", "load-error");
+      const text = d.createElement("p");
+      text.textContent = LOAD_FAILED;
+      const retry = d.createElement("button");
+      retry.type = "button";
+      retry.textContent = "Try again";
+      retry.addEventListener("click", () => {
+        hideLoadError();
+        load();
+      });
+      loadError.append(text, retry);
+      root.appendChild(loadError);
+    };
+
+    const loadFailed = (e) => {
+      console.error("[Helper widget] the chat code failed to load", e);
+      loading = false;
+      if (dead) return;
+      renderLoading();
+      showLoadError();
+      emit("error", { message: LOAD_FAILED });
+    };
+
+    // What the chat code needs from the loader (read by src/embed/bridge.rs).
+    const bridge = () => ({
+      shadow: shadow,
+      root: root,
+      base: base,
+      identified: identity !== null,
+      owner: identity ? "email:" + identity.email : "anonymous",
+      session: session,
+      // Renewal: the stored anonymous token again, or the identity refreshAuth resolved to.
+      requestSession: (fresh) => {
+        if (fresh == null) return requestSession(base, identity, abort.signal);
+        let problem = "refreshAuth must resolve to {email, emailHash, timestamp}";
+        const next = isObject(fresh) ? readIdentity(fresh, (why) => (problem = "refreshAuth: " + why)) : null;
+        if (!next) return Promise.resolve({ ok: false, status: -1, error: problem });
+        identity = next;
+        return requestSession(base, identity, abort.signal);
+      },
+    });
+
+    const mountChat = (glue) => {
+      if (dead || instance !== widget) return;
+      try {
+        glue.hwInit(config, emit, bridge());
+      } catch (e) {
+        loadFailed(e);
+        return;
+      }
+      mod = glue;
+      loading = false;
+      renderLoading();
+      hideLoadError();
+      const calls = queue;
+      queue = [];
+      // A listener may destroy() the widget during any of these calls.
+      for (const [method, args, element] of calls) {
+        if (dead) break;
+        clicked = element || null;
+        run(glue, method, args);
+      }
+    };
+
+    // Needs the shadow root, so it waits for start() to have made it (calls made before that
+    // are queued, and start() loads if one of them needs the panel).
+    const load = () => {
+      if (mod || loading || dead || !root) return;
+      loading = true;
+      renderLoading();
+      Promise.all([loadChatCode(), started]).then(([glue]) => mountChat(glue), loadFailed);
+    };
+
+    const whenIdle = () => {
+      const idle = () => {
+        const conn = navigator.connection;
+        if (conn && conn.saveData) return; // the visitor asked for fewer bytes
+        if (w.requestIdleCallback) {
+          const id = w.requestIdleCallback(load, { timeout: 5000 });
+          cleanups.push(() => w.cancelIdleCallback(id));
+        } else {
+          const id = setTimeout(load, 1000);
+          cleanups.push(() => clearTimeout(id));
+        }
+      };
+      if (d.readyState === "complete") idle();
+      else on(w, "load", idle, { once: true });
+    };
+
+    const mountRoot = () => {
+      const stale = d.getElementById(ROOT_ID);
+      if (stale) stale.remove(); // left by another copy of the widget: keep one
+      host = d.createElement("div");
+      host.id = ROOT_ID;
+      shadow = host.attachShadow({ mode: "open" });
+      shadow.adoptedStyleSheets = [sheet(LAUNCHER_CSS), sheet(themeCss)];
+      root = d.createElement("div");
+      root.className = "hw-root hw-widget";
+      shadow.appendChild(root);
+      d.body.appendChild(host);
+    };
+
+    const showLauncher = (visible) => {
+      if (dead) return;
+      if (visible && !launcher) {
+        launcher = d.createElement("button");
+        launcher.type = "button";
+        launcher.className = "hw-launcher";
+        launcher.setAttribute("data-testid", "launcher");
+        launcher.setAttribute("aria-label", "Support chat");
+        launcher.setAttribute("aria-controls", "hw-panel");
+        launcher.setAttribute("aria-expanded", String(open));
+        launcher.innerHTML = LAUNCHER_ICONS;
+        launcher.addEventListener("click", () => call("toggle", [], launcher));
+        for (const type of ["pointerenter", "focus", "touchstart", "pointerdown"]) {
+          launcher.addEventListener(type, load, { passive: true });
+        }
+        root.insertBefore(launcher, root.firstChild);
+        renderLoading();
+      }
+      emit("ready");
+    };
+
+    // Page elements: delegated from the document, so elements added later count too.
+    const bindPage = () => {
+      const closest = (e, selector) => (e.target instanceof Element ? e.target.closest(selector) : null);
+      // pointerenter and focus do not bubble, but a document listener sees them while capturing.
+      for (const type of ["pointerenter", "focusin", "touchstart", "pointerdown"]) {
+        on(d, type, (e) => closest(e, INTENT) && load(), { capture: true, passive: true });
+      }
+      on(d, "click", (e) => {
+        const prompt = closest(e, PROMPT);
+        const toggle = prompt ? null : closest(e, TOGGLE);
+        if (!prompt && !toggle) return;
+        e.preventDefault(); // a prompt link never navigates, even before the chat code is here
+        if (prompt) call("sendPrompt", [prompt.getAttribute("data-helper-prompt") || ""], prompt);
+        else call("toggle", [], toggle);
+      });
+      markToggles(d.documentElement);
+      const observer = new MutationObserver((records) => {
+        for (const r of records) {
+          for (const node of r.addedNodes) if (node instanceof Element) markToggles(node);
+        }
+      });
+      observer.observe(d, { childList: true, subtree: true });
+      cleanups.push(() => observer.disconnect());
+    };
+
+    // On close, focus goes back to what opened the panel (the launcher, a toggle, a prompt link;
+    // the launcher for an API call); only if it was in the widget, never taken from the page.
+    const returnFocus = (active) => {
+      const back = opener && opener.isConnected ? opener : launcher;
+      opener = null;
+      if (back && (active === host || active === d.body || !active)) back.focus();
+    };
+
+
+
+    // A HelperWidget method, or what a click on `element` asks for: runs now if the chat is
+    // mounted, else waits (in order) for it.
+    const call = (method, args, element) => {
+      if (!mod) {
+        queue.push([method, args, element]);
+        if (needsPanel(method)) load();
+        return;
+      }
+      clicked = element || null;
+      return run(mod, method, args);
+    };
+
+    const widget = {
+      call: call,
+
+      // Resolves once the launcher is mounted (or, with no launcher to show, once the API works).
+      start: () =>
+        (started = whenBody().then(() => {
+          if (dead) return;
+          mountRoot();
+          bindPage();
+          if (stored(OPEN_KEY) === "1") call("show", []);
+          if (queue.some(([method]) => needsPanel(method))) load();
+          if (preload === "eager") load();
+          if (preload === "idle") whenIdle();
+          if (showToggle !== null) return showLauncher(showToggle);
+          // Helper's rule: without showToggleButton the session's showWidget decides; a failed
+          // session still shows the launcher, so opening the panel can explain the problem.
+          return session.then((s) => showLauncher(!s.ok || s.showWidget !== false));
+        })),
+
+      // Events from the chat code pass through here first, to keep the launcher and the page's
+      // toggle elements in step with the panel.
+      onEvent: (name) => {
+        if (name !== "open" && name !== "close") return;
+        open = name === "open";
+        store(OPEN_KEY, open ? "1" : null);
+        if (root) {
+          root.classList.toggle("hw-widget--open", open);
+          markToggles(d.documentElement);
+        }
+        if (launcher) launcher.setAttribute("aria-expanded", String(open));
+        if (open) opener = clicked;
+        else returnFocus(d.activeElement);
+        clicked = null;
+      },
+
+      destroy: () => {
+        dead = true;
+        abort.abort();
+        if (mod) run(mod, "destroy", []);
+        mod = null;
+        queue = [];
+        for (const cleanup of cleanups.splice(0)) cleanup();
+        if (host) host.remove();
+      },
+    };
+    return widget;
+  };
+
+  const run = (mod, method, args) => {
+    try {
+      return mod["hw" + method[0].toUpperCase() + method.slice(1)].apply(null, args);
     } catch (e) {
       console.error("[Helper widget] " + method + " failed", e);
     }
-  }
+  };
 
-  // Methods that act on a mounted widget: queued until one is.
-  function method(name) {
-    return function () {
-      var args = Array.prototype.slice.call(arguments);
-      if (ready) run(name, args);
-      else pending.push([name, args]);
-    };
-  }
+  const whenBody = () =>
+    d.body
+      ? Promise.resolve()
+      : new Promise((resolve) => d.addEventListener("DOMContentLoaded", () => resolve(), { once: true }));
 
-  var api = {
+  const api = {
     __helperRustWidget: true,
-    init: function (config) {
-      var mine = ++generation;
-      return Promise.all([load(), whenBody()]).then(function () {
-        if (mine !== generation) return api;
-        // Auto-init reads the page's config as late as possible, so a config set after an
-        // async tag still counts.
-        mod.hwInit(config === undefined ? w.helperWidgetConfig || {} : config, emit, scriptUrl);
-        ready = true;
-        flush();
-        return api;
-      });
+    init(config) {
+      if (instance) instance.destroy();
+      // Auto-init reads the page's config as late as possible, so a config set after an async
+      // tag still counts.
+      const mine = createWidget(config === undefined ? w.helperWidgetConfig : config);
+      instance = mine;
+      return mine.start().then(() => api);
     },
-    destroy: function () {
-      generation++;
-      pending = [];
-      if (ready) run("hwDestroy", []);
-      ready = false;
+    destroy() {
+      if (instance) instance.destroy();
+      instance = null;
     },
-    show: method("hwShow"),
-    hide: method("hwHide"),
-    toggle: method("hwToggle"),
-    minimize: method("hwMinimize"),
-    maximize: method("hwMaximize"),
-    toggleMinimize: method("hwToggleMinimize"),
-    sendPrompt: method("hwSendPrompt"),
-    on: function (name, handler) {
-      if (typeof handler !== "function") return function () {};
+    on(name, handler) {
+      if (typeof handler !== "function") return () => {};
       (listeners[name] = listeners[name] || []).push(handler);
-      return function () {
-        var hs = listeners[name] || [];
-        var i = hs.indexOf(handler);
+      return () => {
+        const hs = listeners[name] || [];
+        const i = hs.indexOf(handler);
         if (i >= 0) hs.splice(i, 1);
       };
-    }
+    },
   };
+  for (const method of METHODS) {
+    api[method] = function () {
+      const args = Array.prototype.slice.call(arguments);
+      if (instance) instance.call(method, args);
+      else early.push([method, args]);
+    };
+  }
   w.HelperWidget = api;
 
   if (!script.hasAttribute("data-delay-init")) {
-    api.init()["catch"](function () {});
+    api.init().catch((e) => console.error("[Helper widget] failed to start", e));
   }
 })();

@@ -4,8 +4,9 @@
 # machine, in headless Chromium. Prints a table (widget | baseline | ratio | goal | met?), writes
 # bench/results.json and bench/chart.svg. Not part of scripts/test.sh: timings are not pass/fail.
 #
-#   scripts/bench.sh                 # RUNS=5, STREAM_RUNS=3 (medians); about 4 minutes on 2 cores when warm
+#   scripts/bench.sh                 # RUNS=5, STREAM_RUNS=3 (medians); about 7 minutes on 2 cores when warm
 #   RUNS=3 BENCH_ONLY=streaming scripts/bench.sh     # some groups only (see bench/run.mjs)
+#   BENCH_ONLY=pageView,firstOpen scripts/bench.sh   # what loading costs: page view, throttled first open
 #   BENCH_SKIP_BUILD=1 scripts/bench.sh              # measure dist/ as it is
 #
 # Installs what is missing first (idempotent): the pinned Rust/wasm tools (scripts/setup.sh),

@@ -8,7 +8,11 @@ bash scripts/setup.sh --build
 source scripts/env.sh
 
 cargo build -p helper-dev-server
-./target/debug/helper-dev-server --addr 127.0.0.1:8081 "$@" &
+# Realtime goes straight to the server: Trunk's proxy passes neither websockets nor the Host the
+# server would derive the session's supabaseUrl from.
+realtime=(--supabase-url http://127.0.0.1:8081)
+case " $* " in *" --supabase-url"* | *" --no-realtime "*) realtime=() ;; esac
+./target/debug/helper-dev-server --addr 127.0.0.1:8081 "${realtime[@]}" "$@" &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT INT TERM
 

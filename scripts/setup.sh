@@ -15,7 +15,7 @@ want_browser=1
 
 TRUNK_VERSION=0.21.14   # 0.22.x needs rustc >= 1.96.1; this machine has 1.95
 BINARYEN_VERSION=132.0.0 # Debian's binaryen 108 miscompiles; Trunk.toml pins version_132
-ESBUILD_VERSION=0.28.2   # minifies the wasm-bindgen glue in release builds (embed/finish-dist.sh)
+ESBUILD_VERSION=0.28.2   # minifies sdk.js (embed/gen-sdk.sh) and the glue (embed/finish-dist.sh)
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock, or the glue won't match.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 

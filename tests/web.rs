@@ -1,13 +1,15 @@
-//! Component tests in headless Chromium (wasm-bindgen-test): the widget mounted by the embed
-//! layer into a real document, driven through its DOM.
+//! Component tests in headless Chromium (wasm-bindgen-test): the chat panel mounted by the embed
+//! layer into a real document, driven through its DOM. The loader's part (launcher, page
+//! attributes, session request) is `sdk.js`, tested end to end in crates/e2e; here a stand-in
+//! gives the chat code what the loader would: a shadow root, a launcher, a session that failed.
 #![cfg(target_arch = "wasm32")]
 
 use helper_widget::embed;
 use helper_widget_core::config::Config;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, ShadowRoot};
+use web_sys::{Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -40,56 +42,86 @@ fn find(selector: &str) -> Option<Element> {
     shadow().query_selector(selector).expect("valid selector")
 }
 
-fn click(selector: &str) {
-    find(selector)
-        .unwrap_or_else(|| panic!("{selector} present"))
-        .unchecked_into::<HtmlElement>()
-        .click();
-}
-
 fn panel_open() -> bool {
     !find("[data-testid=widget-panel]")
         .expect("panel")
         .has_attribute("hidden")
 }
 
+/// Makes what `sdk.js` makes before it mounts the chat code, and returns its bridge object.
+fn loader_bridge() -> JsValue {
+    let doc = gloo_document();
+    if let Some(old) = doc.get_element_by_id(embed::ROOT_ID) {
+        old.remove();
+    }
+    let host = doc.create_element("div").expect("div");
+    host.set_id(embed::ROOT_ID);
+    let shadow = host
+        .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+        .expect("shadow root");
+    let root = doc.create_element("div").expect("div");
+    root.set_class_name("hw-root");
+    let launcher = doc.create_element("button").expect("button");
+    launcher
+        .set_attribute("data-testid", "launcher")
+        .expect("attr");
+    root.append_child(&launcher).expect("append");
+    shadow.append_child(&root).expect("append");
+    doc.body()
+        .expect("body")
+        .append_child(&host)
+        .expect("append");
+    let offline = js_sys::Object::new();
+    set(&offline, "ok", &false.into());
+    set(&offline, "status", &0.into());
+    set(&offline, "error", &"offline in component tests".into());
+    let session = js_sys::Promise::resolve(&offline);
+    let request = js_sys::Function::new_with_args(
+        "_identity",
+        "return Promise.resolve({ ok: false, status: 0, error: 'offline' });",
+    );
+    let bridge = js_sys::Object::new();
+    set(&bridge, "shadow", &shadow);
+    set(&bridge, "root", &root);
+    set(&bridge, "base", &"http://127.0.0.1:9".into());
+    set(&bridge, "owner", &"anonymous".into());
+    set(&bridge, "identified", &false.into());
+    set(&bridge, "session", &session);
+    set(&bridge, "requestSession", &request);
+    bridge.into()
+}
+
+fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
+    js_sys::Reflect::set(target, &key.into(), value).expect("set");
+}
+
 fn mount(config: Config) {
-    embed::mount(config, "http://127.0.0.1:9/sdk.js".into(), None).expect("mounts");
+    let loader = embed::Loader::read(&loader_bridge()).expect("bridge reads");
+    embed::mount(config, loader, None).expect("mounts");
 }
 
 #[wasm_bindgen_test]
-async fn launcher_toggles_the_panel_and_reflects_state() {
+async fn the_panel_opens_and_closes_with_its_parts() {
     mount(Config::default());
     tick().await;
-    let launcher = find("[data-testid=launcher]").expect("launcher");
-    assert_eq!(launcher.tag_name(), "BUTTON");
-    assert_eq!(
-        launcher.get_attribute("aria-expanded").as_deref(),
-        Some("false")
-    );
     assert!(!panel_open());
-
-    click("[data-testid=launcher]");
+    embed::with_ui(|ui| ui.toggle()).expect("mounted");
     tick().await;
     assert!(panel_open());
-    assert_eq!(
-        launcher.get_attribute("aria-expanded").as_deref(),
-        Some("true")
-    );
     let panel = find("[data-testid=widget-panel]").expect("panel");
     assert_eq!(panel.get_attribute("role").as_deref(), Some("dialog"));
     assert!(find("[role=log][data-testid=messages-list]").is_some());
     assert!(find("textarea[aria-label='Ask a question']").is_some());
     assert!(find("button[aria-label='Send message']").is_some());
 
-    click("[data-testid=launcher]");
+    embed::with_ui(|ui| ui.toggle()).expect("mounted");
     tick().await;
     assert!(!panel_open());
     embed::unmount();
 }
 
 #[wasm_bindgen_test]
-async fn escape_closes_and_returns_focus_to_the_launcher() {
+async fn opening_focuses_the_composer_and_escape_closes() {
     mount(Config::default());
     tick().await;
     embed::with_ui(|ui| ui.show()).expect("mounted");
@@ -109,126 +141,107 @@ async fn escape_closes_and_returns_focus_to_the_launcher() {
     active.dispatch_event(&esc).expect("dispatch");
     tick().await;
     assert!(!panel_open());
-    let active = shadow()
-        .active_element()
-        .expect("focus stays in the widget");
-    assert_eq!(
-        active.get_attribute("data-testid").as_deref(),
-        Some("launcher")
-    );
     embed::unmount();
 }
 
 #[wasm_bindgen_test]
-async fn page_toggle_elements_work_and_carry_the_open_state() {
-    let doc = gloo_document();
-    let body = doc.body().expect("body");
-    let early: HtmlElement = doc.create_element("button").expect("el").unchecked_into();
-    early.set_attribute("data-helper-toggle", "").expect("attr");
-    body.append_child(&early).expect("append");
+async fn the_stylesheet_is_adopted_not_inline_and_leaves_with_the_panel() {
     mount(Config::default());
     tick().await;
+    assert_eq!(shadow().adopted_style_sheets().length(), 1);
     assert_eq!(
-        early.get_attribute("data-helper-open").as_deref(),
-        Some("false")
+        shadow()
+            .query_selector_all("style")
+            .expect("query")
+            .length(),
+        0,
+        "no <style> element: strict-CSP pages refuse those"
     );
-
-    // Added after start-up: the observer marks it, the delegated listener handles its click.
-    let late: HtmlElement = doc.create_element("span").expect("el").unchecked_into();
-    late.set_attribute("data-helper-toggle", "").expect("attr");
-    body.append_child(&late).expect("append");
-    tick().await;
-    assert_eq!(
-        late.get_attribute("data-helper-open").as_deref(),
-        Some("false")
-    );
-    late.click();
-    tick().await;
-    assert!(panel_open());
-    assert_eq!(
-        early.get_attribute("data-helper-open").as_deref(),
-        Some("true")
-    );
-    assert_eq!(
-        late.get_attribute("data-helper-open").as_deref(),
-        Some("true")
-    );
-
     embed::unmount();
-    early.remove();
-    late.remove();
+    tick().await;
+    assert_eq!(shadow().adopted_style_sheets().length(), 0);
+    assert!(find("[data-testid=widget-panel]").is_none());
+    assert!(
+        find("[data-testid=launcher]").is_some(),
+        "the launcher is the loader's"
+    );
 }
 
 #[wasm_bindgen_test]
-async fn destroy_removes_everything_and_init_twice_leaves_one_widget() {
+async fn init_twice_leaves_one_panel_and_unmount_removes_it() {
     mount(Config::default());
+    let first_root = shadow();
+    embed::unmount();
     mount(Config {
         title: "Second".into(),
-        ..Config::default()
     });
     tick().await;
-    let roots = gloo_document()
-        .query_selector_all(&format!("#{}", embed::ROOT_ID))
-        .expect("query");
-    assert_eq!(roots.length(), 1);
+    assert_eq!(
+        shadow()
+            .query_selector_all("[data-testid=widget-panel]")
+            .expect("query")
+            .length(),
+        1
+    );
     assert_eq!(
         find("#hw-title").expect("title").text_content().as_deref(),
         Some("Second")
     );
-
+    assert!(
+        first_root.host().parent_node().is_none(),
+        "the stand-in loader replaced its root"
+    );
     embed::unmount();
     tick().await;
-    assert!(gloo_document().get_element_by_id(embed::ROOT_ID).is_none());
+    assert!(find("[data-testid=widget-panel]").is_none());
     assert!(embed::with_ui(|_| ()).is_none());
-    // Page clicks after destroy reach nothing (the listener is gone) and do not panic.
-    let toggle: HtmlElement = gloo_document()
-        .create_element("button")
-        .expect("el")
-        .unchecked_into();
-    toggle
-        .set_attribute("data-helper-toggle", "")
-        .expect("attr");
-    gloo_document()
-        .body()
-        .expect("body")
-        .append_child(&toggle)
-        .expect("append");
-    toggle.click();
-    tick().await;
-    assert!(!toggle.has_attribute("data-helper-open"));
-    toggle.remove();
+    // Calls after destroy reach nothing and do not panic.
+    helper_widget::embed::exports::hw_show();
+    helper_widget::embed::exports::hw_send_prompt("hello".into());
+}
+
+/// Resolves after `ms`.
+async fn wait_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("setTimeout");
+    });
+    JsFuture::from(promise).await.expect("timer");
 }
 
 #[wasm_bindgen_test]
-async fn config_themes_the_launcher_and_can_hide_it() {
-    let mut config = Config::default();
-    config.icon_color = helper_widget_core::config::Rgb(255, 255, 0);
-    mount(config);
-    tick().await;
-    let launcher: HtmlElement = find("[data-testid=launcher]")
-        .expect("launcher")
-        .unchecked_into();
-    let style = web_sys::window()
-        .expect("window")
-        .get_computed_style(&launcher)
-        .expect("style")
-        .expect("style");
-    assert_eq!(
-        style.get_property_value("background-color").expect("bg"),
-        "rgb(255, 255, 0)"
-    );
-    // Yellow is light, so the icon is black.
-    assert_eq!(
-        style.get_property_value("color").expect("fg"),
-        "rgb(0, 0, 0)"
-    );
-    embed::unmount();
+async fn a_deadline_aborts_when_its_time_runs_out_and_a_restart_extends_it() {
+    use helper_widget::api::{ApiError, Deadline};
+    let deadline = Deadline::new(60, None).expect("deadline");
+    wait_ms(30).await;
+    deadline.restart(60);
+    wait_ms(40).await;
+    assert!(!deadline.signal().aborted(), "restarted, so not yet");
+    wait_ms(60).await;
+    assert!(deadline.signal().aborted());
+    assert!(deadline.timed_out());
+    assert_eq!(deadline.aborted_error(), ApiError::TimedOut);
+}
 
-    mount(Config {
-        show_toggle_button: false,
-        ..Config::default()
-    });
-    tick().await;
-    assert!(find("[data-testid=launcher]").is_none());
-    embed::unmount();
+#[wasm_bindgen_test]
+async fn a_deadline_follows_its_outer_signal_without_calling_it_a_time_out() {
+    use helper_widget::api::{ApiError, Deadline};
+    let outer = web_sys::AbortController::new().expect("controller");
+    let deadline = Deadline::new(10_000, Some(&outer.signal())).expect("deadline");
+    assert!(!deadline.signal().aborted());
+    outer.abort();
+    assert!(deadline.signal().aborted());
+    assert!(!deadline.timed_out());
+    assert_eq!(deadline.aborted_error(), ApiError::Aborted);
+    // Dropped: its timer is cleared, so nothing fires later.
+    drop(deadline);
+    let already = web_sys::AbortController::new().expect("controller");
+    already.abort();
+    let deadline = Deadline::new(10_000, Some(&already.signal())).expect("deadline");
+    assert!(
+        deadline.signal().aborted(),
+        "an outer signal already aborted counts"
+    );
 }

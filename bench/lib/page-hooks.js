@@ -78,6 +78,62 @@
     true,
   );
 
+  // The first-open group. The moment of a click on the launcher (in a shadow root or not: an
+  // open shadow root's path is visible here), and of a touchstart on a prompt link.
+  const isLauncher = (n) => n && n.getAttribute && n.getAttribute('data-testid') === 'launcher';
+  window.addEventListener(
+    'click',
+    (e) => {
+      if (e.composedPath().some(isLauncher)) B.launcherClickAt = performance.now();
+    },
+    true,
+  );
+  window.addEventListener(
+    'touchstart',
+    (e) => {
+      if (e.target && e.target.closest && e.target.closest('[data-helper-prompt]')) B.touchAt = performance.now();
+    },
+    { capture: true, passive: true },
+  );
+
+  // Composer focused: `B.armFocus()` returns a promise of performance.now() when the composer
+  // next gets focus. A focusin listener on the window sees focus moving into a shadow root, but
+  // not focus moving between two elements of the same shadow root (the event's path is cut at
+  // the host, where target and relatedTarget are the same), so every open shadow root gets its
+  // own listener too, as it is attached.
+  const COMPOSER = 'textarea[aria-label="Ask a question"]';
+  let onFocus = null;
+  const focusin = (e) => {
+    const t = e.composedPath()[0];
+    if (onFocus && t && t.matches && t.matches(COMPOSER)) {
+      const f = onFocus;
+      onFocus = null;
+      f(performance.now());
+    }
+  };
+  window.addEventListener('focusin', focusin, true);
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (...args) {
+    const root = attachShadow.apply(this, args);
+    root.addEventListener('focusin', focusin, true);
+    return root;
+  };
+  B.armFocus = () => {
+    B.composerFocused = new Promise((resolve) => {
+      onFocus = (at) => {
+        B.composerFocusAt = at;
+        resolve(at);
+      };
+    });
+    return true;
+  };
+  // The composer, wherever it is: the document or an open shadow root.
+  B.deepActive = () => {
+    let a = document.activeElement;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+    return a;
+  };
+
   // Resolves with performance.now() of the first frame painted after `test(node)` holds for a
   // node that a mutation under `root` touched (a characterData target or an added node).
   // rAF runs just before the frame is produced; the task posted from it runs after the paint.

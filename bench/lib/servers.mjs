@@ -1,8 +1,11 @@
 // The bench's servers, each on its own loopback origin like the e2e tests: the local
 // Helper-compatible API (helper-dev-server, a child process), and small static servers for
 // dist/ (CORS and application/wasm, as a CDN would serve it), the baseline bundle and the
-// widget's host page. Nothing is compressed: the bench computes gzip sizes itself.
+// widget's host page. Nothing is compressed (the bench computes gzip sizes itself), except on the
+// servers made with `{ gzip: true }` for the throttled group, which send gzip -9 as a CDN would,
+// so that the throttled connection carries the bytes a real visitor downloads.
 import { spawn } from 'node:child_process';
+import { gzipSync, constants as zlib } from 'node:zlib';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -24,8 +27,16 @@ function listen(server) {
   });
 }
 
-/** Serves `dir` (and `pages`, a map of path → HTML) with CORS and no caching. */
-export async function staticServer(dir, pages = {}) {
+/**
+ * Serves `dir` (and `pages`, a map of path → HTML) with CORS and no caching; with `gzip`, files
+ * go out gzip -9 encoded to clients that accept it (compressed once, kept in memory).
+ */
+export async function staticServer(dir, pages = {}, { gzip = false } = {}) {
+  const gzipped = new Map();
+  const encode = (file, body) => {
+    if (!gzipped.has(file)) gzipped.set(file, gzipSync(body, { level: zlib.Z_BEST_COMPRESSION }));
+    return gzipped.get(file);
+  };
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const headers = {
@@ -43,8 +54,13 @@ export async function staticServer(dir, pages = {}) {
       return;
     }
     try {
-      const body = await readFile(file);
-      res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] || 'application/octet-stream' });
+      let body = await readFile(file);
+      const type = { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream' };
+      if (gzip && /\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
+        body = encode(file, body);
+        Object.assign(type, { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' });
+      }
+      res.writeHead(200, { ...headers, ...type, 'Content-Length': body.length });
       res.end(body);
     } catch {
       res.writeHead(404, headers).end();

@@ -2,19 +2,22 @@
 //! codes and response shapes (helper-api.md §1). Every `JsValue` error ends here as an
 //! [`ApiError`].
 //!
-//! Sessions: one is started as soon as the widget mounts, so the first answer is not delayed.
-//! Every other call goes through [`Api::authed`], which on a 401 starts a new session once
+//! Sessions: the loader starts one at page load ([`session`]); the first call takes it over.
+//! Every call goes through [`Api::authed`], which on a 401 starts a new session once
 //! (anonymous: sending the stored token as `currentToken`; identified: through the page's
 //! `refreshAuth`) and retries the call, unseen by the visitor. Concurrent callers share one
 //! session request.
 
 mod session;
 pub mod storage;
+pub mod timeout;
+
+pub use session::SessionSource;
+pub use timeout::Deadline;
 
 use crate::json;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Request, RequestBuilder, Response};
-use helper_widget_core::config::Identity;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::future::Future;
@@ -37,6 +40,9 @@ pub enum ApiError {
     /// The request was aborted (Stop, a new prompt, or `destroy`).
     #[error("request aborted")]
     Aborted,
+    /// The server did not answer (or stopped sending) within the request's time limit.
+    #[error("the support server did not answer in time")]
+    TimedOut,
     /// A 2xx response whose body was not what Helper sends.
     #[error("unexpected response: {0}")]
     BadResponse(String),
@@ -57,6 +63,14 @@ impl ApiError {
     fn is_unauthorized(&self) -> bool {
         matches!(self, ApiError::Http { status: 401, .. })
     }
+
+    /// An abort through `deadline` is a time-out if its time ran out.
+    fn within(self, deadline: &Deadline) -> ApiError {
+        match self {
+            ApiError::Aborted => deadline.aborted_error(),
+            other => other,
+        }
+    }
 }
 
 type SessionFuture = Shared<LocalBoxFuture<'static, Result<Rc<str>, ApiError>>>;
@@ -64,7 +78,8 @@ type SessionFuture = Shared<LocalBoxFuture<'static, Result<Rc<str>, ApiError>>>;
 /// A client bound to one Helper deployment and one visitor.
 pub struct Api {
     base: String,
-    identity: RefCell<Identity>,
+    owner: String,
+    sessions: SessionSource,
     refresh_auth: Option<js_sys::Function>,
     token: RefCell<Option<Rc<str>>>,
     pending: RefCell<Option<SessionFuture>>,
@@ -152,27 +167,28 @@ pub struct ReplyBody {
 }
 
 impl Api {
-    /// A client for `base` (e.g. `https://help.example.com`), acting as `identity`.
+    /// A client for `base` (e.g. `https://help.example.com`) on behalf of `owner` (see
+    /// [`Api::owner_key`]), with sessions from `sessions`.
     pub fn new(
         base: String,
-        identity: Identity,
+        owner: String,
+        sessions: SessionSource,
         refresh_auth: Option<js_sys::Function>,
     ) -> Rc<Api> {
         Rc::new(Api {
             base,
-            identity: RefCell::new(identity),
+            owner,
+            sessions,
             refresh_auth,
             token: RefCell::new(None),
             pending: RefCell::new(None),
         })
     }
 
-    /// Who the visitor is; conversations are remembered per owner.
+    /// Who the visitor is (`anonymous` or `email:<address>`); conversations are remembered per
+    /// owner, so an identified visitor never reopens an anonymous one's on a shared computer.
     pub fn owner_key(&self) -> String {
-        match &*self.identity.borrow() {
-            Identity::Anonymous => "anonymous".to_owned(),
-            Identity::Identified(u) => format!("email:{}", u.email),
-        }
+        self.owner.clone()
     }
 
     fn url(&self, path: &str) -> String {
@@ -236,11 +252,18 @@ impl Api {
         }
     }
 
-    /// `POST /api/chat/conversation`: a new conversation's slug.
-    pub async fn create_conversation(self: &Rc<Self>, is_prompt: bool) -> Result<String, ApiError> {
+    /// `POST /api/chat/conversation`: a new conversation's slug. `abort` is the turn's.
+    pub async fn create_conversation(
+        self: &Rc<Self>,
+        is_prompt: bool,
+        abort: &web_sys::AbortSignal,
+    ) -> Result<String, ApiError> {
+        let deadline = Deadline::new(timeout::REQUEST_MS, Some(abort))?;
         let body = json::object(vec![("isPrompt", is_prompt.into())]);
         self.authed(|token| {
-            let request = self.post("/api/chat/conversation", &token);
+            let request = self
+                .post("/api/chat/conversation", &token)
+                .abort_signal(Some(&deadline.signal()));
             let body = body.clone();
             async move {
                 let response = send_json(request, &body).await?;
@@ -249,19 +272,25 @@ impl Api {
             }
         })
         .await
+        .map_err(|e| e.within(&deadline))
     }
 
-    /// `GET /api/chat/conversation/{slug}` without marking it read.
+    /// `GET /api/chat/conversation/{slug}` without marking it read. `abort` ends it early
+    /// (`destroy()`).
     pub async fn conversation(
         self: &Rc<Self>,
         slug: &str,
+        abort: Option<&web_sys::AbortSignal>,
     ) -> Result<ConversationDetails, ApiError> {
+        let deadline = Deadline::new(timeout::REQUEST_MS, abort)?;
         let path = format!(
             "/api/chat/conversation/{}?markRead=false",
             encode_path(slug)
         );
         self.authed(|token| {
-            let request = Request::get(&self.url(&path)).header("Authorization", &bearer(&token));
+            let request = Request::get(&self.url(&path))
+                .header("Authorization", &bearer(&token))
+                .abort_signal(Some(&deadline.signal()));
             async move {
                 let response = request.send().await.map_err(ApiError::from_gloo)?;
                 let fields = read_object(checked(response).await?).await?;
@@ -269,15 +298,18 @@ impl Api {
             }
         })
         .await
+        .map_err(|e| e.within(&deadline))
     }
 
     /// `POST /api/chat`: sends the visitor's message and returns the reply's body stream.
+    /// `deadline` limits the wait for the reply to start; the caller keeps it, restarting it
+    /// as chunks arrive, since it also aborts the body.
     pub async fn send_message(
         self: &Rc<Self>,
         slug: &str,
         message_id: &str,
         content: &str,
-        abort: &web_sys::AbortSignal,
+        deadline: &Deadline,
     ) -> Result<ReplyBody, ApiError> {
         // The shape Helper's own widget sends (helper-api.md §1.3).
         let text_part = json::object(vec![("type", "text".into()), ("text", content.into())]);
@@ -296,7 +328,9 @@ impl Api {
             ("isToolResult", false.into()),
         ]);
         self.authed(|token| {
-            let request = self.post("/api/chat", &token).abort_signal(Some(abort));
+            let request = self
+                .post("/api/chat", &token)
+                .abort_signal(Some(&deadline.signal()));
             let body = body.clone();
             async move {
                 let response = checked(send_json(request, &body).await?).await?;
@@ -308,6 +342,7 @@ impl Api {
             }
         })
         .await
+        .map_err(|e| e.within(deadline))
     }
 
     fn post(&self, path: &str, token: &str) -> RequestBuilder {

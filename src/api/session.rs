@@ -1,118 +1,138 @@
-//! `POST /api/widget/session` (helper-api.md §1.1, §3.7), including the identified visitor's
-//! fresh HMAC from the page's `refreshAuth` when Helper rejects the current one.
+//! The visitor's Helper session (helper-api.md §1.1, §3.7). The loader `sdk.js` starts it at
+//! page load, before the chat code exists, and it holds the one session request format; this
+//! module takes that session over and owns renewal: a 401 on any call asks the loader for a new
+//! session (anonymous: it sends the stored token back as `currentToken`; identified: with a fresh
+//! HMAC from the page's `refreshAuth`).
 
-use super::{storage, Api, ApiError};
-use gloo_net::http::Request;
-use helper_widget_core::config::{Config, Identity};
-use serde_json::{json, Value};
+use super::{Api, ApiError};
+use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// Creates a session and returns its token.
+/// Where sessions come from: the loader's start-up request and its request function.
+pub struct SessionSource {
+    /// The start-up session, used by the first caller.
+    startup: RefCell<Option<js_sys::Promise>>,
+    /// `requestSession(identity | null)`: a new session, as the start-up one was made, or for
+    /// the identity `refreshAuth` resolved to. Resolves to `{ok, token, status, error}`.
+    request: js_sys::Function,
+    /// Whether the page identified the visitor (email + HMAC).
+    identified: bool,
+}
+
+impl SessionSource {
+    /// A source whose first session is `startup`; later ones come from `request`.
+    pub fn new(startup: js_sys::Promise, request: js_sys::Function, identified: bool) -> Self {
+        SessionSource {
+            startup: RefCell::new(Some(startup)),
+            request,
+            identified,
+        }
+    }
+}
+
+/// Takes over the start-up session, or asks for a new one, and returns its token.
 pub(super) async fn create(api: &Rc<Api>) -> Result<Rc<str>, ApiError> {
-    match request(api).await {
-        Err(ApiError::Http {
+    let startup = api.sessions.startup.borrow_mut().take();
+    let first = match startup {
+        Some(promise) => settle(promise).await,
+        None => request(api, &JsValue::NULL).await,
+    };
+    let Err(ApiError::Http {
+        status: 401,
+        message,
+    }) = first
+    else {
+        return first;
+    };
+    let because = message.map(|m| format!(" ({m})")).unwrap_or_default();
+    if !api.sessions.identified {
+        return Err(ApiError::Session(format!(
+            "The support server refused a new session{because}."
+        )));
+    }
+    let Some(refresh) = api.refresh_auth.clone() else {
+        return Err(ApiError::Session(format!(
+            "We couldn't verify your account{because}. Please reload the page."
+        )));
+    };
+    let identity = refreshed_identity(&refresh).await?;
+    request(api, &identity).await.map_err(|e| match e {
+        ApiError::Http {
             status: 401,
             message,
-        }) => {
-            let identified = matches!(&*api.identity.borrow(), Identity::Identified(_));
-            if !identified {
-                return Err(ApiError::Session(format!(
-                    "The support server refused a new session{}.",
-                    message.map(|m| format!(" ({m})")).unwrap_or_default()
-                )));
-            }
-            let Some(refresh) = api.refresh_auth.clone() else {
-                return Err(ApiError::Session(format!(
-                    "We couldn't verify your account{}. Please reload the page.",
-                    message.map(|m| format!(" ({m})")).unwrap_or_default()
-                )));
-            };
-            let identity = refreshed_identity(&refresh).await?;
-            *api.identity.borrow_mut() = identity;
-            request(api).await.map_err(|e| match e {
-                ApiError::Http {
-                    status: 401,
-                    message,
-                } => ApiError::Session(format!(
-                    "We couldn't verify your account{}. Please reload the page.",
-                    message.map(|m| format!(" ({m})")).unwrap_or_default()
-                )),
-                other => other,
-            })
-        }
+        } => ApiError::Session(format!(
+            "We couldn't verify your account{}. Please reload the page.",
+            message.map(|m| format!(" ({m})")).unwrap_or_default()
+        )),
         other => other,
+    })
+}
+
+async fn request(api: &Rc<Api>, identity: &JsValue) -> Result<Rc<str>, ApiError> {
+    let promise = api
+        .sessions
+        .request
+        .call1(&JsValue::NULL, identity)
+        .map_err(|e| ApiError::Network(describe(&e, "the session request failed")))?;
+    settle(promise.unchecked_into()).await
+}
+
+/// Reads the loader's `{ok: true, token}` / `{ok: false, status, error}`.
+async fn settle(promise: js_sys::Promise) -> Result<Rc<str>, ApiError> {
+    let result = JsFuture::from(promise)
+        .await
+        .map_err(|e| ApiError::Network(describe(&e, "the session request failed")))?;
+    let field = |name: &str| js_sys::Reflect::get(&result, &name.into()).unwrap_or_default();
+    if field("ok").as_bool() == Some(true) {
+        return match field("token").as_string() {
+            Some(token) => Ok(Rc::from(token)),
+            None => Err(ApiError::BadResponse("the session has no token".into())),
+        };
+    }
+    let error = field("error").as_string();
+    match field("status").as_f64().unwrap_or(0.0) {
+        // The identity refreshAuth gave could not be used; the loader says why.
+        s if s < 0.0 => Err(expired(error.unwrap_or_default())),
+        s if (100.0..600.0).contains(&s) => Err(ApiError::Http {
+            status: s as u16,
+            message: error,
+        }),
+        _ => Err(ApiError::Network(error.unwrap_or_else(|| {
+            "the support server could not be reached".into()
+        }))),
     }
 }
 
-async fn request(api: &Rc<Api>) -> Result<Rc<str>, ApiError> {
-    let current_url = leptos::prelude::window()
-        .location()
-        .href()
-        .unwrap_or_default();
-    let (body, anonymous) = match &*api.identity.borrow() {
-        Identity::Anonymous => (
-            json!({ "currentToken": storage::anonymous_token(), "currentURL": current_url }),
-            true,
-        ),
-        Identity::Identified(user) => (
-            json!({
-                "email": user.email,
-                "emailHash": user.email_hash,
-                "timestamp": user.timestamp,
-                "customerMetadata": user.customer_metadata,
-                "currentURL": current_url,
-            }),
-            false,
-        ),
-    };
-    let request = Request::post(&api.url("/api/widget/session"));
-    let response = super::send_json(request, &body).await?;
-    let mut fields = super::read_object(response).await?;
-    let token = super::required_string(&mut fields, "token").map_err(ApiError::BadResponse)?;
-    if anonymous {
-        storage::set_anonymous_token(Some(&token));
-    } else {
-        // As Helper's SDK does: an identified visitor's page keeps no anonymous identity.
-        storage::set_anonymous_token(None);
-    }
-    Ok(Rc::from(token))
+fn expired(why: String) -> ApiError {
+    ApiError::Session(format!(
+        "Your session expired and could not be renewed ({why}). Please reload the page."
+    ))
 }
 
-/// Calls the page's `refreshAuth()` and reads the `{email, emailHash, timestamp}` it resolves to.
-async fn refreshed_identity(refresh: &js_sys::Function) -> Result<Identity, ApiError> {
-    let failed = |why: String| {
-        ApiError::Session(format!(
-            "Your session expired and could not be renewed ({why}). Please reload the page."
-        ))
-    };
+/// Calls the page's `refreshAuth()` and returns what it resolves to; the loader checks that it
+/// is `{email, emailHash, timestamp}` when it makes the request.
+/// A promise that never settles must not hold every later call: it gets
+/// [`super::timeout::REFRESH_AUTH_MS`].
+async fn refreshed_identity(refresh: &js_sys::Function) -> Result<JsValue, ApiError> {
+    use futures::future::{select, Either};
     let returned = refresh
         .call0(&JsValue::NULL)
-        .map_err(|e| failed(describe(&e)))?;
-    let promise = js_sys::Promise::resolve(&returned);
-    let value = JsFuture::from(promise)
-        .await
-        .map_err(|e| failed(describe(&e)))?;
-    let json = js_sys::JSON::stringify(&value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .and_then(|s| serde_json::from_str::<Value>(&s).ok());
-    let Some(Value::Object(map)) = json else {
-        return Err(failed("refreshAuth did not resolve to an object".into()));
-    };
-    match Config::from_json(&map).0.identity {
-        identity @ Identity::Identified(_) => Ok(identity),
-        Identity::Anonymous => Err(failed(
-            "refreshAuth must resolve to {email, emailHash, timestamp}".into(),
-        )),
+        .map_err(|e| expired(describe(&e, "refreshAuth failed")))?;
+    let answer = JsFuture::from(js_sys::Promise::resolve(&returned));
+    let limit = super::timeout::sleep(super::timeout::REFRESH_AUTH_MS);
+    match select(answer, Box::pin(limit)).await {
+        Either::Left((Ok(value), _)) => Ok(value),
+        Either::Left((Err(e), _)) => Err(expired(describe(&e, "refreshAuth failed"))),
+        Either::Right(_) => Err(expired("refreshAuth did not answer in time".into())),
     }
 }
 
-fn describe(e: &JsValue) -> String {
+fn describe(e: &JsValue, fallback: &str) -> String {
     js_sys::Reflect::get(e, &"message".into())
         .ok()
         .and_then(|m| m.as_string())
         .or_else(|| e.as_string())
-        .unwrap_or_else(|| "refreshAuth failed".into())
+        .unwrap_or_else(|| fallback.into())
 }

@@ -1,31 +1,14 @@
-//! What the widget remembers in the host page's `localStorage`: the anonymous session token
-//! (under Helper's own key, so switching from Helper's `sdk.js` keeps a visitor's history) and
-//! the open conversation. Storage can be missing or throw (privacy modes, sandboxed frames,
+//! What the chat remembers in the host page's `localStorage`: the open conversation. (The
+//! anonymous session token and the panel's open state are the loader's, in `sdk.js`.) Storage can be missing or throw (privacy modes, sandboxed frames,
 //! quota): then the widget simply forgets, it never fails.
 
 use crate::json;
 use serde_json::Value;
 
-const ANONYMOUS_TOKEN: &str = "helper_widget_anonymous_session_token";
 const CONVERSATION: &str = "helper_widget_rs_conversation";
 
 fn storage() -> Option<web_sys::Storage> {
     leptos::prelude::window().local_storage().ok().flatten()
-}
-
-/// The stored anonymous session token, sent back as `currentToken`.
-pub fn anonymous_token() -> Option<String> {
-    storage()?.get_item(ANONYMOUS_TOKEN).ok().flatten()
-}
-
-/// Stores (or with `None` removes) the anonymous session token.
-pub fn set_anonymous_token(token: Option<&str>) {
-    if let Some(s) = storage() {
-        let _ = match token {
-            Some(t) => s.set_item(ANONYMOUS_TOKEN, t),
-            None => s.remove_item(ANONYMOUS_TOKEN),
-        };
-    }
 }
 
 /// The conversation `owner` had open, if any. Keyed by owner so an identified visitor never

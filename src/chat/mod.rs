@@ -14,6 +14,7 @@ pub use store::{Failure, RetryTarget, Row, Status, Store};
 use crate::api::{storage, Api, ApiError};
 use crate::events;
 use crate::json;
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use helper_widget_core::chat::{Role, TurnFailure};
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
@@ -33,6 +34,13 @@ pub struct Chat {
     next_key: Cell<u64>,
     turn: RefCell<Option<ActiveTurn>>,
     alive: Cell<bool>,
+    /// Aborted by `destroy()`: ends the requests that belong to no turn (restore).
+    life: Option<web_sys::AbortController>,
+    /// The restore of the previous conversation, while it runs; turns wait for it.
+    restoring: RefCell<Option<Shared<LocalBoxFuture<'static, ()>>>>,
+    /// Bumped when the visitor leaves the conversation (a prompt, "new conversation"): a
+    /// restore that finishes after that is for a conversation no longer shown.
+    generation: Cell<u64>,
 }
 
 impl Chat {
@@ -46,6 +54,9 @@ impl Chat {
             next_key: Cell::new(1),
             turn: RefCell::new(None),
             alive: Cell::new(true),
+            life: web_sys::AbortController::new().ok(),
+            restoring: RefCell::new(None),
+            generation: Cell::new(0),
         })
     }
 
@@ -58,32 +69,48 @@ impl Chat {
     /// the conversation that was open before a reload.
     pub fn start(self: &Rc<Self>) {
         let this = Rc::clone(self);
-        leptos::task::spawn_local(async move {
-            match storage::conversation(&this.owner) {
-                Some(slug) => this.restore(slug).await,
-                None => {
-                    if let Err(e) = this.api.token().await {
-                        this.session_problem(&e);
-                    }
-                }
+        match storage::conversation(&self.owner) {
+            Some(slug) => {
+                let restore = async move { this.restore(slug).await }
+                    .boxed_local()
+                    .shared();
+                *self.restoring.borrow_mut() = Some(restore.clone());
+                leptos::task::spawn_local(restore);
             }
-        });
+            None => leptos::task::spawn_local(async move {
+                if let Err(e) = this.api.token().await {
+                    this.session_problem(&e);
+                }
+            }),
+        }
     }
 
-    async fn restore(self: &Rc<Self>, slug: String) {
+    /// Waits for the restore of the previous conversation, if one is running.
+    pub async fn restored(&self) {
+        let pending = self.restoring.borrow().clone();
+        if let Some(restore) = pending {
+            restore.await;
+        }
+    }
+
+    async fn restore(self: Rc<Self>, slug: String) {
+        let generation = self.generation.get();
         self.store.restoring.set(true);
-        let result = self.api.conversation(&slug).await;
+        let abort = self.life.as_ref().map(|c| c.signal());
+        let result = self.api.conversation(&slug, abort.as_ref()).await;
+        self.restoring.borrow_mut().take();
         if !self.alive.get() {
             return;
         }
         self.store.restoring.set(false);
+        if self.generation.get() != generation {
+            // The visitor started another conversation meanwhile; the stored one stays on the
+            // server, reachable from the history.
+            return;
+        }
         match result {
-            // Only if the visitor has not started something else meanwhile.
-            Ok(details)
-                if self.store.slug.get_untracked().is_none()
-                    && self.store.rows.with_untracked(Vec::is_empty) =>
-            {
-                let rows: Vec<Row> = details
+            Ok(details) => {
+                let mut rows: Vec<Row> = details
                     .messages
                     .into_iter()
                     .map(|m| {
@@ -99,13 +126,24 @@ impl Chat {
                         row
                     })
                     .collect();
-                self.store.rows.set(rows);
+                // Messages typed while this loaded come after the history, in the same
+                // conversation (their turn waited for this).
+                self.store.rows.update(|typed| {
+                    rows.append(typed);
+                    *typed = rows;
+                });
                 self.store.escalated.set(details.is_escalated);
                 self.store.slug.set(Some(slug));
             }
-            Ok(_) => {}
             Err(ApiError::Session(message)) => self.session_problem(&ApiError::Session(message)),
-            Err(e) => {
+            Err(ApiError::Aborted) => {}
+            Err(
+                e @ (ApiError::Http {
+                    status: 401 | 403 | 404,
+                    ..
+                }
+                | ApiError::BadResponse(_)),
+            ) => {
                 // Gone, someone else's, or unreadable: start fresh rather than show an error
                 // for a conversation the visitor did not ask for.
                 web_sys::console::warn_1(
@@ -113,6 +151,14 @@ impl Chat {
                         .into(),
                 );
                 storage::set_conversation(&self.owner, None);
+            }
+            Err(e) => {
+                // Offline, a server error, a time-out: the conversation is still there, so it is
+                // kept, and new messages continue it.
+                self.store.slug.set(Some(slug));
+                self.store.notice.set(Some(format!(
+                    "We couldn't load your earlier messages ({e}). New messages continue the same conversation."
+                )));
             }
         }
     }
@@ -138,8 +184,9 @@ impl Chat {
             return false;
         }
         self.store.failure.set(None);
-        let target = self.push_user_message(content);
-        self.begin_turn(target, false);
+        if let Some(target) = self.push_user_message(content) {
+            self.begin_turn(target, false);
+        }
         true
     }
 
@@ -151,15 +198,20 @@ impl Chat {
             return;
         }
         self.stop();
-        self.store.clear();
-        storage::set_conversation(&self.owner, None);
-        let target = self.push_user_message(content);
-        self.begin_turn(target, true);
+        self.leave_conversation();
+        if let Some(target) = self.push_user_message(content) {
+            self.begin_turn(target, true);
+        }
     }
 
     /// Leaves the current conversation; the next message starts a new one.
     pub fn new_conversation(&self) {
         self.stop();
+        self.leave_conversation();
+    }
+
+    fn leave_conversation(&self) {
+        self.generation.set(self.generation.get() + 1);
         self.store.clear();
         storage::set_conversation(&self.owner, None);
     }
@@ -193,12 +245,17 @@ impl Chat {
     /// `destroy()`: abort whatever is in flight; later task wake-ups do nothing.
     pub fn shutdown(&self) {
         self.alive.set(false);
+        if let Some(life) = &self.life {
+            life.abort();
+        }
         if let Some(turn) = self.turn.borrow_mut().take() {
             turn.abort.abort();
         }
     }
 
-    fn push_user_message(&self, content: &str) -> RetryTarget {
+    /// Adds the visitor's message and announces it. `None` when a `message` listener destroyed
+    /// the widget meanwhile: there is nothing left to send it from.
+    fn push_user_message(&self, content: &str) -> Option<RetryTarget> {
         let key = self.key();
         let client_id = client_id(key);
         self.store.push(Row::new(
@@ -216,11 +273,18 @@ impl Chat {
                 ("id", client_id.as_str().into()),
             ])),
         );
-        RetryTarget {
+        self.alive.get().then(|| RetryTarget {
             row_key: key,
             client_id,
             content: content.to_owned(),
-        }
+        })
+    }
+
+    /// Whether the widget is still mounted. Any event listener may call `destroy()`, which
+    /// disposes the store's signals (reading one then panics), so code that reads the store
+    /// after emitting an event, or after an await, checks this first.
+    pub fn alive(&self) -> bool {
+        self.alive.get()
     }
 
     fn begin_turn(self: &Rc<Self>, user: RetryTarget, is_prompt: bool) {
@@ -277,6 +341,17 @@ impl Chat {
             }
             turn::Outcome::Failed(failure) if current => self.fail(failure, user),
             turn::Outcome::Failed(_) => {}
+            // Stopped before it went out: unless the visitor has left the conversation (a new
+            // prompt stops the turn too), the message stays with Retry.
+            turn::Outcome::StoppedUnsent => {
+                let shown = self
+                    .store
+                    .rows
+                    .with_untracked(|rows| rows.iter().any(|r| r.key == user.row_key));
+                if shown {
+                    self.fail(TurnFailure::NotSent, user);
+                }
+            }
         }
     }
 

@@ -3,7 +3,7 @@
 //! DOM updates once per chunk, at a cost proportional to the new text).
 
 use super::{Chat, RetryTarget, Row, Status};
-use crate::api::ApiError;
+use crate::api::{timeout, ApiError, Deadline};
 use crate::events;
 use crate::json;
 use futures::StreamExt;
@@ -19,6 +19,8 @@ pub enum Outcome {
     Completed,
     /// The visitor (or a new prompt, or `destroy`) stopped it.
     Stopped,
+    /// Stopped before the message was sent: the visitor gets it back with Retry.
+    StoppedUnsent,
     /// It failed; the row keeps whatever text arrived.
     Failed(TurnFailure),
 }
@@ -31,30 +33,45 @@ pub async fn run(
     is_prompt: bool,
     abort: &web_sys::AbortSignal,
 ) -> Outcome {
+    // The task starts after the code that spawned it has emitted events.
+    if !chat.alive() {
+        return Outcome::Stopped;
+    }
+    // A message typed while the previous conversation is being restored belongs to it.
+    chat.restored().await;
+    if !chat.alive() {
+        return Outcome::Stopped;
+    }
     let slug = match chat.store.slug.get_untracked() {
         Some(slug) => slug,
-        None => match chat.api.create_conversation(is_prompt).await {
+        None => match chat.api.create_conversation(is_prompt, abort).await {
             Ok(slug) => {
-                if abort.aborted() || !chat.alive.get() {
+                if !chat.alive() {
                     return Outcome::Stopped;
                 }
                 chat.conversation_started(&slug);
                 slug
             }
-            Err(e) => return from_api_error(e, abort),
+            Err(e) => return from_api_error(e, abort, false),
         },
     };
-    if abort.aborted() {
-        return Outcome::Stopped;
+    if abort.aborted() || !chat.alive() {
+        return Outcome::StoppedUnsent;
     }
+    let deadline = match Deadline::new(timeout::REPLY_START_MS, Some(abort)) {
+        Ok(deadline) => deadline,
+        Err(e) => return from_api_error(e, abort, false),
+    };
     let reply = match chat
         .api
-        .send_message(&slug, &user.client_id, &user.content, abort)
+        .send_message(&slug, &user.client_id, &user.content, &deadline)
         .await
     {
         Ok(reply) => reply,
-        Err(e) => return from_api_error(e, abort),
+        Err(e) => return from_api_error(e, abort, true),
     };
+    // From here the limit is on silence: each chunk restarts it.
+    deadline.restart(timeout::REPLY_IDLE_MS);
 
     let mut decoder = Decoder::from_headers(reply.content_type.as_deref(), None, None);
     let mut rules = Reply::new();
@@ -62,29 +79,43 @@ pub async fn run(
     let mut body =
         wasm_streams::ReadableStream::from_raw(reply.body.unchecked_into()).into_stream();
     let mut failure = None;
+    let mut logged = 0;
     while let Some(chunk) = body.next().await {
         if abort.aborted() || !chat.alive.get() {
             return Outcome::Stopped;
         }
         let bytes = match chunk {
             Ok(value) => js_sys::Uint8Array::new(&value).to_vec(),
+            Err(_) if deadline.timed_out() => {
+                failure = Some(TurnFailure::TimedOut);
+                break;
+            }
             Err(_) if abort.aborted() => return Outcome::Stopped,
             Err(_) => {
                 failure = Some(TurnFailure::Dropped);
                 break;
             }
         };
+        deadline.restart(timeout::REPLY_IDLE_MS);
         events.clear();
         decoder.push_into(&bytes, &mut events);
-        if let Some(f) = apply(chat, row, &mut rules, events.drain(..)) {
-            failure = Some(f);
-            break;
+        match apply(chat, row, &mut rules, events.drain(..), &mut logged) {
+            Applied::Continue => {}
+            Applied::Failed(f) => {
+                failure = Some(f);
+                break;
+            }
+            Applied::Destroyed => return Outcome::Stopped,
         }
     }
     if failure.is_none() {
         events.clear();
         decoder.finish_into(&mut events);
-        failure = apply(chat, row, &mut rules, events.drain(..));
+        match apply(chat, row, &mut rules, events.drain(..), &mut logged) {
+            Applied::Continue => {}
+            Applied::Failed(f) => failure = Some(f),
+            Applied::Destroyed => return Outcome::Stopped,
+        }
     }
     match failure {
         Some(f) => Outcome::Failed(f),
@@ -97,14 +128,25 @@ pub async fn run(
     }
 }
 
+/// What applying a chunk's events left the turn to do.
+enum Applied {
+    /// Read on.
+    Continue,
+    /// A failure arrived in the stream.
+    Failed(TurnFailure),
+    /// An `escalated` listener destroyed the widget.
+    Destroyed,
+}
+
 /// Applies one chunk's events. Text deltas are joined so the row's text signal is written once
-/// per chunk. Returns the failure that ends the turn, if one arrived.
+/// per chunk.
 fn apply(
     chat: &Chat,
     row: &Row,
     rules: &mut Reply,
     events: impl Iterator<Item = helper_widget_core::protocol::StreamEvent>,
-) -> Option<TurnFailure> {
+    logged: &mut u32,
+) -> Applied {
     let mut text = String::new();
     let mut failure = None;
     for event in events {
@@ -122,14 +164,15 @@ fn apply(
                     "escalated",
                     events::detail(json::object(vec![("conversationSlug", slug.into())])),
                 );
+                if !chat.alive() {
+                    return Applied::Destroyed;
+                }
             }
             Some(ReplyChange::Failed(message)) => {
                 failure = Some(TurnFailure::Stream(message));
                 break;
             }
-            Some(ReplyChange::Log(line)) => {
-                web_sys::console::warn_1(&format!("[Helper widget] {line}").into());
-            }
+            Some(ReplyChange::Log(line)) => log_once_in_a_while(&line, logged),
             None => {}
         }
     }
@@ -142,15 +185,25 @@ fn apply(
             chat.store.status.set(Status::Streaming);
         }
     }
-    failure
+    match failure {
+        Some(f) => Applied::Failed(f),
+        None => Applied::Continue,
+    }
 }
 
-fn from_api_error(e: ApiError, abort: &web_sys::AbortSignal) -> Outcome {
-    if abort.aborted() {
-        return Outcome::Stopped;
+/// `sent`: whether the message may have reached the server (a Stop before that gives it back).
+fn from_api_error(e: ApiError, abort: &web_sys::AbortSignal, sent: bool) -> Outcome {
+    let stopped = if sent {
+        Outcome::Stopped
+    } else {
+        Outcome::StoppedUnsent
+    };
+    if abort.aborted() && !matches!(e, ApiError::TimedOut) {
+        return stopped;
     }
     Outcome::Failed(match e {
-        ApiError::Aborted => return Outcome::Stopped,
+        ApiError::Aborted => return stopped,
+        ApiError::TimedOut => TurnFailure::TimedOut,
         ApiError::Http { status, message } => TurnFailure::Http {
             status,
             detail: message,
@@ -161,4 +214,20 @@ fn from_api_error(e: ApiError, abort: &web_sys::AbortSignal) -> Outcome {
         )),
         ApiError::Session(message) => TurnFailure::Session(message),
     })
+}
+
+/// A few malformed lines are worth a warning each; a stream of them is one warning, not a
+/// console flood (and a string built per line) for the rest of the reply.
+const LOGGED_PER_REPLY: u32 = 5;
+
+fn log_once_in_a_while(line: &str, logged: &mut u32) {
+    *logged = logged.saturating_add(1);
+    if *logged < LOGGED_PER_REPLY {
+        web_sys::console::warn_1(&format!("[Helper widget] {line}").into());
+    } else if *logged == LOGGED_PER_REPLY {
+        web_sys::console::warn_1(
+            &format!("[Helper widget] {line} (further problems in this reply are not logged)")
+                .into(),
+        );
+    }
 }

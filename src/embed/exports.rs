@@ -1,4 +1,4 @@
-//! The functions `sdk.js` calls once the wasm has loaded. The loader owns the public
+//! The functions `sdk.js` calls once the chat code has loaded. The loader owns the public
 //! `window.HelperWidget` object, its queue of early calls and its listener registry; these
 //! are the operations behind it. Every one is safe to call in any state: before `init` or
 //! after `destroy` they do nothing.
@@ -7,29 +7,26 @@ use super::js_config;
 use crate::events;
 use wasm_bindgen::prelude::*;
 
-/// `HelperWidget.init(config)`: mounts the widget (replacing any mounted one).
+/// Mounts the chat panel (replacing any mounted one) once the loader has the chat code.
 ///
-/// `emit` is the loader's `emit(name, detail)`; `script_url` is the absolute URL of `sdk.js`,
-/// whose origin is the default API host.
+/// `config` is the page's configuration (this side reads `title` and `refreshAuth`; the loader
+/// read the rest), `emit` the loader's `emit(name, detail)`, and `bridge` what the loader made
+/// for the chat (see [`super::Loader`]). A failure is thrown; the loader reports it.
 #[wasm_bindgen(js_name = hwInit)]
-pub fn hw_init(config: JsValue, emit: js_sys::Function, script_url: String) -> Result<(), JsValue> {
+pub fn hw_init(config: JsValue, emit: js_sys::Function, bridge: JsValue) -> Result<(), JsValue> {
     events::set_emitter(Some(emit));
+    let loader = super::Loader::read(&bridge)?;
     let refresh_auth = js_config::refresh_auth(&config);
     let config = js_config::read(&config);
-    super::mount(config, script_url, refresh_auth).map_err(|e| {
-        let message = e.to_string();
-        events::emit(
-            "error",
-            events::detail(serde_json::json!({ "message": message })),
-        );
-        JsValue::from(e)
-    })
+    super::mount(config, loader, refresh_auth).map_err(JsValue::from)
 }
 
 /// `HelperWidget.destroy()`: removes every node, listener and timer the widget added.
 #[wasm_bindgen(js_name = hwDestroy)]
 pub fn hw_destroy() {
     super::unmount();
+    // Whatever still runs (a request settling, a timer) can no longer reach the page's listeners.
+    events::set_emitter(None);
 }
 
 /// `HelperWidget.show()`.

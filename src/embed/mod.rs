@@ -1,20 +1,26 @@
-//! Integration with the host page: mounting into an isolated shadow root, page attributes,
-//! events for `HelperWidget.on`, and the functions the `sdk.js` loader calls.
+//! Integration with the host page, the chat side of it: mounting the panel into the shadow root
+//! the loader made, the events for `HelperWidget.on`, and the functions `sdk.js` calls.
 //!
-//! This is the only layer that touches the host page's DOM. The components in
-//! [`crate::widget`] never look outside their shadow root, so they can be mounted into a plain
-//! `<div>` in tests.
+//! The loader (`embed/sdk.js`) owns everything else outside the panel: the shadow root and its
+//! launcher, the page's `data-helper-*` attributes, the listener registry and the session
+//! request. The components in [`crate::widget`] never look outside their shadow root, so they
+//! can be mounted into a plain `<div>` in tests.
 
+mod bridge;
 pub mod exports;
 mod js_config;
-mod page;
 mod shadow;
 
+pub use bridge::Loader;
+
+use crate::api::{Api, SessionSource};
+use crate::events;
 use crate::widget::{UiState, Widget};
 use helper_widget_core::config::Config;
 use leptos::mount::{mount_to, UnmountHandle};
 use leptos::prelude::*;
 use leptos::tachys::view::any_view::AnyViewState;
+use send_wrapper::SendWrapper;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
@@ -25,9 +31,10 @@ pub const ROOT_ID: &str = "helper-widget-root";
 /// Why the widget could not be mounted. Shown on the console; the host page is left as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum EmbedError {
-    /// The page has no `<body>` yet (the loader waits for it, so this means a broken page).
-    #[error("the page has no <body> to attach the widget to")]
-    NoBody,
+    /// The loader's bridge object lacks a field or has one of the wrong kind (a loader from
+    /// another build than this chat code).
+    #[error("sdk.js and the chat code do not match (bridge field `{0}`); reload the page")]
+    Bridge(String),
     /// A DOM call threw.
     #[error("DOM error while mounting the widget: {0}")]
     Dom(String),
@@ -35,7 +42,12 @@ pub enum EmbedError {
 
 impl From<JsValue> for EmbedError {
     fn from(value: JsValue) -> Self {
-        EmbedError::Dom(format!("{value:?}"))
+        let message = js_sys::Reflect::get(&value, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .or_else(|| value.as_string())
+            .unwrap_or_else(|| "a DOM call failed".into());
+        EmbedError::Dom(message)
     }
 }
 
@@ -45,18 +57,18 @@ impl From<EmbedError> for JsValue {
     }
 }
 
-/// What a mounted widget owns; dropping it removes every node, listener and observer.
+/// What a mounted panel owns; dropping it removes its nodes and its stylesheet.
 struct Mounted {
     ui: UiState,
-    // Field order is drop order: page listeners go first so none fires into a torn-down view.
-    _page: page::PageBindings,
+    // Field order is drop order: the view's cleanups run before its nodes and sheet go.
     _view: UnmountHandle<AnyViewState>,
-    host: web_sys::HtmlElement,
+    container: web_sys::HtmlElement,
+    _sheet: shadow::AdoptedSheet,
 }
 
 impl Drop for Mounted {
     fn drop(&mut self) {
-        self.host.remove();
+        self.container.remove();
     }
 }
 
@@ -64,46 +76,62 @@ thread_local! {
     static MOUNTED: RefCell<Option<Mounted>> = const { RefCell::new(None) };
 }
 
-/// Mounts the widget under `<body>` (replacing one already mounted, so `init` twice leaves
-/// exactly one widget) and binds the page's `data-helper-*` elements.
+/// Mounts the panel into the loader's shadow root (replacing one already mounted, so `init`
+/// twice leaves exactly one widget).
 pub fn mount(
     config: Config,
-    script_url: String,
+    loader: Loader,
     refresh_auth: Option<js_sys::Function>,
 ) -> Result<(), EmbedError> {
     unmount();
+    let sheet = shadow::AdoptedSheet::adopt(&loader.shadow)?;
     let document = leptos::prelude::document();
-    let body = document.body().ok_or(EmbedError::NoBody)?;
-    let (host, container) = shadow::create_host(&document, &body)?;
+    let container: web_sys::HtmlElement =
+        wasm_bindgen::JsCast::unchecked_into(document.create_element("div")?);
+    container.set_class_name("hw-chat");
+    loader.root.append_child(&container)?;
 
+    let sessions = SessionSource::new(loader.session, loader.request_session, loader.identified);
+    let api = SendWrapper::new(Api::new(loader.base, loader.owner, sessions, refresh_auth));
     let ui_slot: Rc<RefCell<Option<UiState>>> = Rc::default();
     let slot = Rc::clone(&ui_slot);
-    let refresh_auth = refresh_auth.map(send_wrapper::SendWrapper::new);
-    let view = mount_to(container, move || {
+    let view = mount_to(container.clone(), move || {
         let ui = UiState::new();
         *slot.borrow_mut() = Some(ui);
-        page::sync_open_state(ui);
-        view! { <Widget config=config script_url=script_url refresh_auth=refresh_auth ui=ui /> }
-            .into_any()
+        report_open_state(ui);
+        view! { <Widget config=config api=api ui=ui /> }.into_any()
     });
     let ui = ui_slot
         .borrow_mut()
         .take()
         .ok_or_else(|| EmbedError::Dom("the widget view did not initialise".into()))?;
-    let page = page::PageBindings::bind(&document, ui)?;
     MOUNTED.with(|m| {
         *m.borrow_mut() = Some(Mounted {
             ui,
-            _page: page,
             _view: view,
-            host,
+            container,
+            _sheet: sheet,
         })
     });
-    crate::events::emit("ready", JsValue::UNDEFINED);
     Ok(())
 }
 
-/// Removes the widget and everything it attached to the page. Safe to call when not mounted.
+/// Fires `open`/`close` whenever the panel's state changes; the loader keeps the launcher and
+/// the page's toggle elements in step from these. The panel starts closed; comparing with
+/// that, rather than with the effect's previous run, also reports an open made by calls queued
+/// before mount (they run before the effect first does).
+fn report_open_state(ui: UiState) {
+    let mut reported_open = false;
+    Effect::new(move || {
+        let open = ui.open.get();
+        if open != reported_open {
+            reported_open = open;
+            events::emit(if open { "open" } else { "close" }, JsValue::UNDEFINED);
+        }
+    });
+}
+
+/// Removes the panel and everything it added. Safe to call when not mounted.
 pub fn unmount() {
     // Take it out first: dropping runs Leptos cleanups, which must not find the cell borrowed.
     let mounted = MOUNTED.with(|m| m.borrow_mut().take());

@@ -1,38 +1,45 @@
-//! The widget's host element and its open shadow root.
+//! The panel's stylesheet in the widget's shadow root.
 //!
-//! The shadow root is the isolation boundary: host-page selectors cannot reach inside it, and
-//! the widget's stylesheet (compiled into the wasm, so it costs no extra request and never
-//! flashes unstyled) cannot leak out. The only thing the page can still touch is the host
-//! `<div>` itself; the stylesheet resets it with `:host { all: initial !important }`, which wins
-//! over the page's own `!important` rules by the cascade's shadow-tree ordering.
+//! The loader made the open shadow root and adopted the launcher's stylesheet; the panel's is
+//! added beside it as a constructable stylesheet. Not a `<style>` element: a page whose
+//! Content-Security-Policy has no `'unsafe-inline'` in `style-src` refuses those, and the widget
+//! would render unstyled in the page's flow. The stylesheet is compiled into the wasm, so it
+//! costs no extra request and never flashes unstyled.
 
-use super::{EmbedError, ROOT_ID};
-use wasm_bindgen::JsCast;
-use web_sys::{Document, HtmlElement, ShadowRootInit, ShadowRootMode};
+use super::EmbedError;
+use web_sys::{CssStyleSheet, ShadowRoot};
 
-/// The widget's whole stylesheet.
+/// The panel's whole stylesheet.
 pub const WIDGET_CSS: &str = include_str!("../../style/widget.css");
 
-/// Appends `<div id="helper-widget-root">` to `body`, attaches an open shadow root holding the
-/// stylesheet, and returns the host and the container to mount the view into.
-pub fn create_host(
-    document: &Document,
-    body: &HtmlElement,
-) -> Result<(HtmlElement, HtmlElement), EmbedError> {
-    // A root left behind by another copy of the widget (say, a second build on the same page)
-    // would give two launchers; keep one.
-    if let Some(stale) = document.get_element_by_id(ROOT_ID) {
-        stale.remove();
+/// The panel's stylesheet, adopted by a shadow root until this is dropped.
+pub struct AdoptedSheet {
+    shadow: ShadowRoot,
+    sheet: CssStyleSheet,
+}
+
+impl AdoptedSheet {
+    /// Appends the panel's stylesheet to `shadow`'s adopted stylesheets.
+    pub fn adopt(shadow: &ShadowRoot) -> Result<AdoptedSheet, EmbedError> {
+        let sheet = CssStyleSheet::new()?;
+        sheet.replace_sync(WIDGET_CSS)?;
+        let sheets = shadow.adopted_style_sheets();
+        sheets.push(&sheet);
+        shadow.set_adopted_style_sheets(&sheets);
+        Ok(AdoptedSheet {
+            shadow: shadow.clone(),
+            sheet,
+        })
     }
-    let host: HtmlElement = document.create_element("div")?.unchecked_into();
-    host.set_id(ROOT_ID);
-    let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-    let style = document.create_element("style")?;
-    style.set_text_content(Some(WIDGET_CSS));
-    shadow.append_child(&style)?;
-    let container: HtmlElement = document.create_element("div")?.unchecked_into();
-    container.set_class_name("hw-root");
-    shadow.append_child(&container)?;
-    body.append_child(&host)?;
-    Ok((host, container))
+}
+
+impl Drop for AdoptedSheet {
+    fn drop(&mut self) {
+        let mine: &wasm_bindgen::JsValue = self.sheet.as_ref();
+        let kept = self
+            .shadow
+            .adopted_style_sheets()
+            .filter(&mut |s, _, _| &s != mine);
+        self.shadow.set_adopted_style_sheets(&kept);
+    }
 }

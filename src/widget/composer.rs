@@ -37,6 +37,8 @@ pub fn Composer(
         send();
     };
     let stop = move |_| chat.run(|chat| chat.stop());
+    let stop_focused = StoredValue::new(false);
+    refocus_when_stop_goes(busy, stop_focused, composer_ref);
     view! {
         <form class="hw-composer" on:submit=on_submit>
             <textarea
@@ -50,7 +52,20 @@ pub fn Composer(
                 on:keydown=on_keydown
             ></textarea>
             <Show when=busy>
-                <button type="button" class="hw-stop" aria-label="Stop" on:click=stop>
+                <button
+                    type="button"
+                    class="hw-stop"
+                    aria-label="Stop"
+                    on:click=stop
+                    on:focus=move |_| stop_focused.set_value(true)
+                    on:blur=move |_| {
+                        // Chrome blurs an element it removes: that blur, once the reply is over,
+                        // must not erase where focus was.
+                        if store.status.get_untracked() != Status::Idle {
+                            stop_focused.set_value(false);
+                        }
+                    }
+                >
                     <svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true">
                         <rect x="6" y="6" width="12" height="12" rx="2" fill="currentColor" />
                     </svg>
@@ -63,4 +78,25 @@ pub fn Composer(
             </button>
         </form>
     }
+}
+
+/// Stop disappears when the reply ends (or is stopped); a browser then drops the focus it had on
+/// `<body>`, losing a keyboard user's place. It goes to the composer instead.
+fn refocus_when_stop_goes(
+    busy: impl Fn() -> bool + Send + Sync + 'static,
+    stop_focused: StoredValue<bool>,
+    composer_ref: NodeRef<html::Textarea>,
+) {
+    Effect::new(move |was_busy: Option<bool>| {
+        let now_busy = busy();
+        if was_busy == Some(true) && !now_busy && stop_focused.try_get_value() == Some(true) {
+            stop_focused.set_value(false);
+            request_animation_frame(move || {
+                if let Some(textarea) = composer_ref.try_get_untracked().flatten() {
+                    let _ = textarea.focus();
+                }
+            });
+        }
+        now_busy
+    });
 }

@@ -1,6 +1,6 @@
 //! A failed turn: what went wrong, and Retry.
 
-use super::use_chat;
+use super::{use_chat, use_composer_focus};
 use leptos::prelude::*;
 
 /// `role="alert"` with the failure and a Retry button that re-sends the failed message.
@@ -13,7 +13,14 @@ pub fn ErrorAlert() -> impl IntoView {
             .failure
             .with(|f| f.as_ref().map(|f| f.message.clone()))
     };
-    let retry = move |_| chat.run(|chat| chat.retry());
+    let composer = use_composer_focus();
+    let retry = move |_| {
+        chat.run(|chat| chat.retry());
+        // The button goes with the alert; keep keyboard focus in the panel.
+        if let Some(composer) = composer {
+            composer.focus();
+        }
+    };
     view! {
         <Show when=move || message().is_some()>
             <div class="hw-alert" data-testid="error-message" role="alert">

@@ -74,12 +74,23 @@ fn render_markdown_into(content_ref: NodeRef<html::Div>, row: Row) {
             state.finished = true;
             let update = state.markdown.finish();
             apply(&container, &mut state.tail, update);
+            // The row keeps the text; the renderer's own copy of it is not needed any more.
+            state.markdown = IncrementalMarkdown::new();
+            state.tail = Vec::new();
         }
     });
 }
 
 /// Appends newly settled blocks and swaps the tail.
 fn apply(container: &web_sys::HtmlDivElement, tail: &mut Vec<web_sys::Node>, update: Update) {
+    // Text for a giant open block between two of its parses: shown as is, replaced with the
+    // tail by the next full update.
+    if let Some(text) = update.appended {
+        let node: web_sys::Node = leptos::prelude::document().create_text_node(&text).into();
+        let _ = container.append_child(&node);
+        tail.push(node);
+        return;
+    }
     // A delta that only completes a line, say, can leave the rendering as it was.
     if update.tail_unchanged {
         return;

@@ -7,7 +7,6 @@
 
 mod composer;
 mod error_alert;
-mod launcher;
 mod loading;
 mod markdown_view;
 mod message;
@@ -17,7 +16,6 @@ mod transcript;
 
 pub use composer::Composer;
 pub use error_alert::ErrorAlert;
-pub use launcher::Launcher;
 pub use loading::LoadingIndicator;
 pub use markdown_view::MessageContent;
 pub use message::MessageView;
@@ -27,8 +25,7 @@ pub use transcript::Transcript;
 
 use crate::api::Api;
 use crate::chat::{Chat, Store};
-use helper_widget_core::config::{api_base, Config};
-use leptos::html;
+use helper_widget_core::config::Config;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::rc::Rc;
@@ -121,6 +118,25 @@ impl ChatHandle {
     }
 }
 
+/// Puts focus in the composer: where it goes when the control that had it disappears (Stop
+/// once the reply ends, Retry once clicked), so keyboard users are never dropped on `<body>`.
+#[derive(Clone, Copy)]
+pub struct ComposerFocus(pub NodeRef<leptos::html::Textarea>);
+
+impl ComposerFocus {
+    /// Focuses the composer, if it is still there.
+    pub fn focus(self) {
+        if let Some(textarea) = self.0.try_get_untracked().flatten() {
+            let _ = textarea.focus();
+        }
+    }
+}
+
+/// The composer's focus handle, provided by the panel.
+pub fn use_composer_focus() -> Option<ComposerFocus> {
+    use_context::<ComposerFocus>()
+}
+
 /// The controller provided by [`Widget`].
 pub fn use_chat() -> ChatHandle {
     match use_context::<ChatHandle>() {
@@ -131,15 +147,9 @@ pub fn use_chat() -> ChatHandle {
     }
 }
 
-/// Creates the API client, store and controller, starts the session and ties the controller's
+/// Creates the store and controller over `api`, starts the session and ties the controller's
 /// life to the view's.
-fn start_chat(
-    config: &Config,
-    script_url: &str,
-    refresh_auth: Option<js_sys::Function>,
-) -> Rc<Chat> {
-    let base = api_base(config, script_url).unwrap_or_default();
-    let api = Api::new(base, config.identity.clone(), refresh_auth);
+fn start_chat(api: Rc<Api>) -> Rc<Chat> {
     let store = Store::new();
     let chat = Chat::new(api, store);
     provide_context(ChatHandle {
@@ -161,33 +171,19 @@ fn forward_prompts(ui: UiState, chat: Rc<Chat>) {
     });
 }
 
-/// The whole widget: launcher and panel, themed from the configuration.
+/// The chat: the panel, over the API client the embed layer made. (The launcher is the
+/// loader's, drawn before the chat code loads; the accent colour comes from its stylesheet, and
+/// it gives focus back to whatever opened the panel when it closes.)
 #[component]
 pub fn Widget(
     /// Validated page configuration.
     config: Config,
-    /// Absolute URL of `sdk.js`; its origin is the default API host.
-    script_url: String,
-    /// The page's `refreshAuth` callback, if it gave one.
-    refresh_auth: Option<SendWrapper<js_sys::Function>>,
+    /// The Helper API client.
+    api: SendWrapper<Rc<Api>>,
     /// Open/minimized state, shared with the JavaScript API.
     ui: UiState,
 ) -> impl IntoView {
-    let chat = start_chat(&config, &script_url, refresh_auth.map(SendWrapper::take));
+    let chat = start_chat(api.take());
     forward_prompts(ui, chat);
-    let theme = format!(
-        "--hw-accent:{};--hw-on-accent:{}",
-        config.icon_color,
-        config.icon_color.contrasting_foreground()
-    );
-    let launcher_ref = NodeRef::<html::Button>::new();
-    let show_launcher = config.show_toggle_button;
-    view! {
-        <div class="hw-widget" style=theme class:hw-widget--open=move || ui.open.get()>
-            <Panel title=config.title ui=ui launcher_ref=launcher_ref />
-            <Show when=move || show_launcher>
-                <Launcher ui=ui launcher_ref=launcher_ref />
-            </Show>
-        </div>
-    }
+    view! { <Panel title=config.title ui=ui /> }
 }

@@ -1,8 +1,15 @@
 //! The chat panel: a dialog labelled by its title, holding the transcript and the composer.
 
-use super::{use_chat, Composer, Transcript, UiState};
+use super::{use_chat, Composer, ComposerFocus, Transcript, UiState};
 use leptos::html;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// What Tab can reach inside the panel.
+const FOCUSABLE: &str =
+    "button:not([disabled]), textarea, a[href], [tabindex]:not([tabindex='-1'])";
+/// Below this viewport width the panel covers the whole screen (the stylesheet's breakpoint).
+const FULL_SCREEN_BELOW_PX: f64 = 640.0;
 
 /// The chat panel. Non-modal on desktop (visitors may Tab back to the page); full screen
 /// below 640 px (see the stylesheet).
@@ -12,20 +19,18 @@ pub fn Panel(
     title: String,
     /// Panel state.
     ui: UiState,
-    /// Where focus returns when the panel is closed from inside it.
-    launcher_ref: NodeRef<html::Button>,
 ) -> impl IntoView {
     let composer_ref = NodeRef::<html::Textarea>::new();
-    let close = move || {
-        ui.hide();
-        if let Some(button) = launcher_ref.get_untracked() {
-            let _ = button.focus();
-        }
-    };
+    provide_context(ComposerFocus(composer_ref));
+    let panel_ref = NodeRef::<html::Section>::new();
+    // Focus goes back to whatever opened the panel: the loader does that on `close`.
+    let close = move || ui.hide();
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
         if ev.key() == "Escape" {
             ev.stop_propagation();
             close();
+        } else if ev.key() == "Tab" {
+            keep_focus_inside_when_full_screen(&ev, panel_ref);
         }
     };
     focus_composer_when_opened(ui, composer_ref);
@@ -40,6 +45,7 @@ pub fn Panel(
     let notice = move || store.notice.get();
     view! {
         <section
+            node_ref=panel_ref
             id="hw-panel"
             class="hw-panel"
             class:hw-panel--minimized=move || ui.minimized.get()
@@ -82,12 +88,60 @@ pub fn Panel(
     }
 }
 
+/// On a phone the panel covers the page, which the visitor can no longer see: Tab and Shift+Tab
+/// wrap around inside it (APG modal dialog) instead of walking into the hidden page.
+fn keep_focus_inside_when_full_screen(
+    ev: &web_sys::KeyboardEvent,
+    panel_ref: NodeRef<html::Section>,
+) {
+    let full_screen = window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w < FULL_SCREEN_BELOW_PX);
+    let Some(panel) = panel_ref.get_untracked() else {
+        return;
+    };
+    if !full_screen {
+        return;
+    }
+    let Ok(list) = panel.query_selector_all(FOCUSABLE) else {
+        return;
+    };
+    let item = |i: u32| {
+        list.item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+    };
+    let (Some(first), Some(last)) = (item(0), item(list.length().saturating_sub(1))) else {
+        return;
+    };
+    let active = panel
+        .get_root_node()
+        .dyn_into::<web_sys::ShadowRoot>()
+        .ok()
+        .and_then(|root| root.active_element());
+    let at = |el: &web_sys::HtmlElement| active.as_ref() == Some(el.unchecked_ref());
+    let wrap_to = if ev.shift_key() && at(&first) {
+        Some(last)
+    } else if !ev.shift_key() && at(&last) {
+        Some(first)
+    } else {
+        None
+    };
+    if let Some(target) = wrap_to {
+        ev.prevent_default();
+        let _ = target.focus();
+    }
+}
+
 /// Moves focus into the composer whenever the panel opens, so keyboard and screen-reader users
 /// land where they can type (APG dialog pattern).
 fn focus_composer_when_opened(ui: UiState, composer_ref: NodeRef<html::Textarea>) {
     Effect::new(move |was_open: Option<bool>| {
         let open = ui.open.get();
-        if open && was_open == Some(false) {
+        // The first run counts as "was closed": calls queued before the chat code arrived may
+        // open the panel before this effect first runs.
+        if open && was_open != Some(true) {
             // After this tick's DOM update has removed `hidden`: a hidden element can't be focused.
             request_animation_frame(move || {
                 // `try_`: the widget may have been destroyed before this frame.

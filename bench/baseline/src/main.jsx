@@ -11,6 +11,14 @@
 //
 // Test selectors follow the widget's DOM contract (data-testid="message", "message-content",
 // data-message-role, aria-busy), so the bench driver reads both pages the same way.
+//
+// Two ways to load it, the same app.js in both:
+// - index.html (the "eager" baseline): the page loads app.js at once and it mounts into #root,
+//   making its own session, as if Helper's iframe were booted at page load;
+// - loader.js (the "lazy" baseline, the way Helper loads its iframe): a small loader on the host
+//   page starts the session and draws a launcher at page load, and imports app.js only on the first
+//   open; it then calls `mount` with the session token and the prompt clicked, if any (Helper's
+//   sdk.js sends CONFIG with the token, then the queued PROMPT, once the iframe posts READY).
 import { useChat } from '@ai-sdk/react';
 import { useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -19,8 +27,8 @@ import rehypeRaw from 'rehype-raw';
 import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
 
 // The API origin: ?host=… (the bench serves this page and the API on different origins, like
-// the widget's host page), or this page's own origin.
-const host = new URLSearchParams(location.search).get('host') || location.origin;
+// the widget's host page), or this page's own origin; the lazy loader passes its own.
+let host = new URLSearchParams(location.search).get('host') || location.origin;
 
 // Helper's schema: the default plus <wbr> and className (components/messageMarkdown.tsx).
 const schema = {
@@ -58,13 +66,14 @@ function Message({ message, busy }) {
   );
 }
 
-function App() {
-  const [token, setToken] = useState(null);
+function App({ initialToken = null, initialPrompt = null, autoFocus = false }) {
+  const [token, setToken] = useState(initialToken);
   const [error, setError] = useState(null);
   const slug = useRef(null);
-  const tokenRef = useRef(null);
+  const tokenRef = useRef(initialToken);
 
   useEffect(() => {
+    if (initialToken) return; // the lazy loader already has a session
     post('/api/widget/session', null, {})
       .then((s) => {
         tokenRef.current = s.token;
@@ -109,6 +118,16 @@ function App() {
     return () => document.removeEventListener('click', onClick);
   }, [append, setMessages]);
 
+  // The prompt clicked before this bundle was loaded (lazy loader): sent once, on mount.
+  const sentInitial = useRef(false);
+  useEffect(() => {
+    if (!initialPrompt || sentInitial.current) return;
+    sentInitial.current = true;
+    newConversation(true)
+      .then(() => append({ role: 'user', content: initialPrompt }))
+      .catch((e) => setError(String(e)));
+  }, []);
+
   const send = async () => {
     const text = input.trim();
     if (!text || status === 'submitted' || status === 'streaming') return;
@@ -133,6 +152,7 @@ function App() {
           placeholder="Ask a question..."
           value={input}
           disabled={!token}
+          autoFocus={autoFocus}
           onChange={(e) => setInput(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey) {
@@ -147,4 +167,18 @@ function App() {
   );
 }
 
-createRoot(document.getElementById('root')).render(<App />);
+/**
+ * Renders the chat into `el`. The lazy loader passes `host`, the session `token` it already has,
+ * the `prompt` clicked before the bundle arrived, and `autoFocus` (the composer takes focus when
+ * the launcher opened the panel, as the widget's does; Helper's iframe does not manage focus).
+ */
+export function mount(el, opts = {}) {
+  if (opts.host) host = opts.host;
+  createRoot(el).render(
+    <App initialToken={opts.token || null} initialPrompt={opts.prompt || null} autoFocus={!!opts.autoFocus} />,
+  );
+}
+
+// index.html (the eager baseline) has a #root; a host page using loader.js has none.
+const root = document.getElementById('root');
+if (root) mount(root);

@@ -214,6 +214,12 @@ pub enum TurnFailure {
     /// The connection broke while the reply was streaming.
     #[error("The connection was lost before the reply finished.")]
     Dropped,
+    /// The server did not answer, or stopped sending, within the time limit.
+    #[error("The support server stopped answering. Please try again.")]
+    TimedOut,
+    /// The visitor stopped before the message went out.
+    #[error("Your message was not sent.")]
+    NotSent,
     /// The server put an error into the stream.
     #[error("{0}")]
     Stream(String),

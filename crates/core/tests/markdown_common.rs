@@ -74,7 +74,8 @@ pub fn check_stream(chunks: &[&str], check_prefix_render: bool) -> usize {
             html(&settled),
             html(&expected)
         );
-        if check_prefix_render {
+        // Between two parses of a giant open block the tail is not re-rendered (appended text).
+        if check_prefix_render && update.appended.is_none() {
             let mut now = settled.clone();
             now.extend(update.tail);
             let fresh = render(md.source());

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{check_stream, random_split, Rng};
-use helper_widget_core::markdown::{render, IncrementalMarkdown, Node};
+use helper_widget_core::markdown::{render, IncrementalMarkdown, Node, LAZY_TAIL};
 
 /// Pieces that exercise the parser's and linkifier's edge cases, hostile ones included.
 const TOKENS: &[&str] = &[
@@ -210,5 +210,65 @@ fn streamed_equals_whole_for_random_documents() {
         let cuts = rng.below(doc.len().max(1));
         let chunks = random_split(&doc, cuts, &mut rng);
         check_stream(&chunks, true);
+    }
+}
+
+/// One hostile piece of a reply: deep nesting, a very long line, a crowd of links, an unclosed
+/// fence, unbalanced parentheses around URLs, or ordinary lines between them.
+fn hostile_piece(rng: &mut Rng) -> String {
+    let n = |rng: &mut Rng, max: usize| rng.below(max) + 1;
+    match rng.below(7) {
+        0 => {
+            let prefix = ["> ", "- ", "1. ", "* > ", "  - "][rng.below(5)];
+            format!("{}nested text\n", prefix.repeat(n(rng, 3000)))
+        }
+        1 => format!("{}\n", "long words without a break ".repeat(n(rng, 4000))),
+        2 => "see https://a.b/x_(y) and www.c.d, ".repeat(n(rng, 1500)),
+        3 => format!("```rust\n{}", "let x = 1; // code\n".repeat(n(rng, 3000))),
+        4 => "(http://x".repeat(n(rng, 5000)),
+        5 => "**bold _em ~~del [link](https://e.f) ".repeat(n(rng, 2000)),
+        _ => format!("Paragraph {}.\n\n- item\n- item\n\n", rng.below(1000)),
+    }
+}
+
+/// Hostile documents in random chunkings: no panic, the streamed rendering equals the whole
+/// one, no rendered tree deeper than the cap, and the parsing work over the whole reply stays
+/// linear (each push costs its delta plus a constant, on average).
+#[test]
+fn hostile_documents_stream_like_the_whole_with_bounded_work() {
+    let mut rng = Rng(0x0005_eed0_fa11_1ce5);
+    for _ in 0..40 {
+        let mut doc = String::new();
+        for _ in 0..rng.below(4) + 1 {
+            doc.push_str(&hostile_piece(&mut rng));
+        }
+        let whole = render(&doc);
+        let max_chunk = 1 << (rng.below(8) + 5); // 32 B .. 4 KB
+        let mut md = IncrementalMarkdown::new();
+        let mut streamed: Vec<Node> = Vec::new();
+        let mut pushes = 0usize;
+        let mut at = 0;
+        while at < doc.len() {
+            let mut end = (at + rng.below(max_chunk) + 1).min(doc.len());
+            while !doc.is_char_boundary(end) {
+                end += 1;
+            }
+            streamed.extend(md.push(&doc[at..end]).settled);
+            pushes += 1;
+            at = end;
+        }
+        streamed.extend(md.finish().settled);
+        assert!(
+            streamed == whole,
+            "streamed differs from whole ({} bytes)",
+            doc.len()
+        );
+        let bound = 6 * doc.len() + pushes * (LAZY_TAIL + LAZY_TAIL / 4 + max_chunk);
+        assert!(
+            md.total_parse_len() <= bound,
+            "parsed {} bytes for a {}-byte reply in {pushes} pushes (bound {bound})",
+            md.total_parse_len(),
+            doc.len()
+        );
     }
 }

@@ -620,6 +620,7 @@ fn frame(json_lines: bool, chunks: &[&[u8]]) -> (Vec<String>, usize) {
         SseEvent::Data(d) => data.push(d.to_owned()),
         SseEvent::UnknownField { .. } => unknown += 1,
         SseEvent::Truncated(d) => data.push(format!("TRUNCATED:{d}")),
+        SseEvent::TooLong => data.push("TOO_LONG".to_owned()),
     };
     for c in chunks {
         f.feed(c, &mut on);

@@ -63,9 +63,24 @@ impl Site {
 
     /// As [`Site::start`], with the API server configured by `options`.
     pub async fn start_with(options: helper_dev_server::Options) -> Site {
+        Self::start_with_assets(options, AssetFaults::default()).await
+    }
+
+    /// As [`Site::start_with`], with the asset server slowing down or failing the `.wasm`.
+    pub async fn start_with_assets(
+        options: helper_dev_server::Options,
+        faults: AssetFaults,
+    ) -> Site {
         let dist = dist_dir();
+        let faults = Arc::new(faults);
         let assets_app = Router::new()
             .fallback_service(ServeDir::new(dist))
+            .layer(axum::middleware::from_fn(
+                move |request: axum::extract::Request, next: axum::middleware::Next| {
+                    let faults = Arc::clone(&faults);
+                    async move { faults.apply(request, next).await }
+                },
+            ))
             .layer(SetResponseHeaderLayer::overriding(
                 header::ACCESS_CONTROL_ALLOW_ORIGIN,
                 HeaderValue::from_static("*"),
@@ -144,6 +159,56 @@ impl Drop for Site {
         for t in &self.tasks {
             t.abort();
         }
+    }
+}
+
+/// What the asset server does to requests for the `.wasm` (the chat code), to test the loader
+/// while the chat code is slow to arrive or fails to.
+#[derive(Default)]
+pub struct AssetFaults {
+    /// Each `.wasm` response waits this long first.
+    pub wasm_delay: Duration,
+    /// The first this-many `.wasm` requests get a 404.
+    pub wasm_failures: usize,
+    failed: std::sync::atomic::AtomicUsize,
+}
+
+impl AssetFaults {
+    /// Every `.wasm` response `delay` late.
+    pub fn slow_wasm(delay: Duration) -> Self {
+        AssetFaults {
+            wasm_delay: delay,
+            ..Self::default()
+        }
+    }
+
+    /// The first `n` `.wasm` requests fail with a 404.
+    pub fn failing_wasm(n: usize) -> Self {
+        AssetFaults {
+            wasm_failures: n,
+            ..Self::default()
+        }
+    }
+
+    async fn apply(
+        &self,
+        request: axum::extract::Request,
+        next: axum::middleware::Next,
+    ) -> axum::response::Response {
+        use std::sync::atomic::Ordering;
+        if request.uri().path().ends_with(".wasm") {
+            let failed = self
+                .failed
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                    (n < self.wasm_failures).then_some(n + 1)
+                })
+                .is_ok();
+            if failed {
+                return (StatusCode::NOT_FOUND, "not found (asset fault)").into_response();
+            }
+            tokio::time::sleep(self.wasm_delay).await;
+        }
+        next.run(request).await
     }
 }
 
@@ -336,6 +401,25 @@ impl Browser {
         .as_str()
         .unwrap_or_default()
         .to_owned()
+    }
+
+    /// Types `text` into the composer and presses Enter.
+    pub async fn type_and_send(&self, text: &str) {
+        let composer = self
+            .wait_shadow("textarea[aria-label='Ask a question']")
+            .await;
+        composer.send_keys(text).await.expect("type");
+        composer.send_keys("\u{E007}").await.expect("Enter");
+    }
+
+    /// Waits until the transcript holds `n` messages and none is streaming.
+    pub async fn wait_settled(&self, n: usize) {
+        self.wait_js(&format!(
+            "(() => {{ const r = document.getElementById('helper-widget-root');
+                const m = r ? Array.from(r.shadowRoot.querySelectorAll('[data-testid=message]')) : [];
+                return m.length === {n} && m.every(x => x.getAttribute('aria-busy') === 'false'); }})()"
+        ))
+        .await;
     }
 
     /// Whether `#helper-widget-root` is in the page.

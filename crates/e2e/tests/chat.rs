@@ -59,19 +59,6 @@ async fn messages(b: &Browser) -> Vec<Value> {
 }
 
 /// Opens the panel and sends `text` by typing it and pressing Enter.
-async fn type_and_send(b: &Browser, text: &str) {
-    let composer = b.wait_shadow("textarea[aria-label='Ask a question']").await;
-    composer.send_keys(text).await.unwrap();
-    composer.send_keys("\u{E007}").await.unwrap();
-}
-
-/// Waits until there are `n` messages and none is streaming.
-async fn wait_settled(b: &Browser, n: usize) {
-    b.wait_js(&format!(
-        "(() => {{ const m = __msgs(); return m.length === {n} && m.every(x => x.busy === 'false'); }})()"
-    ))
-    .await;
-}
 
 /// The plain text a reply's markdown renders to, for comparison with `textContent`.
 fn rendered_text(markdown: &str) -> String {
@@ -96,7 +83,7 @@ async fn prompt_link_opens_a_new_prompt_conversation_and_streams_a_sourced_answe
     b.open_with_widget(&url).await;
     b.click("#plan").await;
     b.wait_panel(true).await;
-    wait_settled(&b, 2).await;
+    b.wait_settled(2).await;
 
     let msgs = messages(&b).await;
     assert_eq!(msgs[0]["role"], "user");
@@ -199,8 +186,8 @@ async fn typed_messages_create_one_conversation_lazily_and_keep_order() {
         0
     );
 
-    type_and_send(&b, "How do I get a refund?").await;
-    wait_settled(&b, 2).await;
+    b.type_and_send("How do I get a refund?").await;
+    b.wait_settled(2).await;
     // Shift+Enter adds a line instead of sending.
     let composer = b.wait_shadow("textarea[aria-label='Ask a question']").await;
     composer.send_keys("What about").await.unwrap();
@@ -219,7 +206,7 @@ async fn typed_messages_create_one_conversation_lazily_and_keep_order() {
         .click()
         .await
         .unwrap();
-    wait_settled(&b, 4).await;
+    b.wait_settled(4).await;
 
     let roles: Vec<Value> = messages(&b)
         .await
@@ -285,7 +272,7 @@ async fn loading_state_and_streaming_state_are_visible_until_the_reply_completes
     let b = Browser::start().await;
     b.open_with_widget(&url).await;
     b.js("HelperWidget.show()", vec![]).await;
-    type_and_send(&b, "How do I get a refund?").await;
+    b.type_and_send("How do I get a refund?").await;
 
     let spinner = b.wait_shadow("[data-testid=loading-spinner]").await;
     assert_eq!(
@@ -302,7 +289,7 @@ async fn loading_state_and_streaming_state_are_visible_until_the_reply_completes
         .shadow_find("[data-testid=loading-spinner]")
         .await
         .is_none());
-    wait_settled(&b, 2).await;
+    b.wait_settled(2).await;
     assert!(b.shadow_find("button[aria-label='Stop']").await.is_none());
     b.close().await;
 }
@@ -315,7 +302,7 @@ async fn stop_aborts_the_request_and_keeps_the_partial_text() {
     let b = Browser::start().await;
     b.open_with_widget(&url).await;
     b.js("HelperWidget.show()", vec![]).await;
-    type_and_send(&b, "How do I use the API?").await;
+    b.type_and_send("How do I use the API?").await;
     b.wait_js("(() => { const m = __msgs(); return m.length === 2 && m[1].text.length > 10; })()")
         .await;
     b.wait_shadow("button[aria-label='Stop']")
@@ -323,7 +310,7 @@ async fn stop_aborts_the_request_and_keeps_the_partial_text() {
         .click()
         .await
         .unwrap();
-    wait_settled(&b, 2).await;
+    b.wait_settled(2).await;
     let partial = messages(&b).await[1]["text"].as_str().unwrap().to_owned();
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(
@@ -336,8 +323,8 @@ async fn stop_aborts_the_request_and_keeps_the_partial_text() {
     assert!(b.shadow_find("[data-testid=error-message]").await.is_none());
     // The visitor can carry on.
     site.dev("/__dev/settings", json!({ "paceMs": 0 })).await;
-    type_and_send(&b, "How do I get a refund?").await;
-    wait_settled(&b, 4).await;
+    b.type_and_send("How do I get a refund?").await;
+    b.wait_settled(4).await;
     b.close().await;
 }
 
@@ -348,14 +335,14 @@ async fn the_conversation_survives_a_reload() {
     let b = Browser::start().await;
     b.open_with_widget(&url).await;
     b.js("HelperWidget.show()", vec![]).await;
-    type_and_send(&b, "How do I get a refund?").await;
-    wait_settled(&b, 2).await;
+    b.type_and_send("How do I get a refund?").await;
+    b.wait_settled(2).await;
     let before = messages(&b).await;
 
     b.client.refresh().await.unwrap();
     b.wait_shadow("[data-testid=launcher]").await;
     b.js("HelperWidget.show()", vec![]).await;
-    wait_settled(&b, 2).await;
+    b.wait_settled(2).await;
     assert_eq!(messages(&b).await, before);
     // One session request per page load, the stored token sent back the second time.
     let sessions = b
@@ -367,8 +354,8 @@ async fn the_conversation_survives_a_reload() {
     assert_eq!(sessions.as_array().unwrap().len(), 1);
     assert!(sessions[0]["currentToken"].is_string(), "{sessions}");
     // Following up continues the same conversation.
-    type_and_send(&b, "How do I use the API?").await;
-    wait_settled(&b, 4).await;
+    b.type_and_send("How do I use the API?").await;
+    b.wait_settled(4).await;
     assert_eq!(
         b.js("return __calls('/api/chat/conversation').length", vec![])
             .await,
@@ -411,7 +398,7 @@ async fn every_failure_shows_an_alert_and_retry_recovers() {
     for (i, (fault, text, keeps_partial)) in cases.into_iter().enumerate() {
         site.dev("/__dev/fault", fault.clone()).await;
         let question = format!("How do I get a refund? ({i})");
-        type_and_send(&b, &question).await;
+        b.type_and_send(&question).await;
         let alert = b.wait_shadow("[data-testid=error-message]").await;
         assert_eq!(alert.attr("role").await.unwrap().as_deref(), Some("alert"));
         let message = b.shadow_text("[data-testid=error-message]").await;
@@ -436,7 +423,7 @@ async fn every_failure_shows_an_alert_and_retry_recovers() {
             .await
             .unwrap();
         expected_messages += 2;
-        wait_settled(&b, expected_messages).await;
+        b.wait_settled(expected_messages).await;
         assert!(b.shadow_find("[data-testid=error-message]").await.is_none());
         let msgs = messages(&b).await;
         let n = msgs.len();
@@ -470,7 +457,7 @@ async fn a_network_error_keeps_the_message_and_offers_retry() {
     let b = Browser::start().await;
     b.open_with_widget(&url).await;
     b.js("HelperWidget.show()", vec![]).await;
-    type_and_send(&b, "Are you there?").await;
+    b.type_and_send("Are you there?").await;
     b.wait_shadow("[data-testid=error-message]").await;
     assert!(b
         .shadow_text("[data-testid=error-message]")
@@ -494,8 +481,8 @@ async fn an_expired_session_is_renewed_and_the_call_retried_unseen() {
     site.dev("/__dev/fault", json!({ "kind": "unauthorized" }))
         .await;
     b.js("HelperWidget.show()", vec![]).await;
-    type_and_send(&b, "How do I get a refund?").await;
-    wait_settled(&b, 2).await;
+    b.type_and_send("How do I get a refund?").await;
+    b.wait_settled(2).await;
     assert!(b.shadow_find("[data-testid=error-message]").await.is_none());
     assert_eq!(
         b.js("return __calls('/api/widget/session').length", vec![])
@@ -525,9 +512,10 @@ async fn markdown_in_one_byte_chunks_renders_the_same_in_every_format() {
             )
             .await;
             site.dev("/__dev/reply", json!({ "text": REPLY })).await;
-            type_and_send(&b, &format!("format {format} {chunking}")).await;
+            b.type_and_send(&format!("format {format} {chunking}"))
+                .await;
             n += 2;
-            wait_settled(&b, n).await;
+            b.wait_settled(n).await;
             let html = b
                 .in_shadow(&format!(
                     "root.querySelectorAll('[data-testid=message-content]')[{}].innerHTML",
@@ -594,8 +582,8 @@ async fn hostile_markdown_is_shown_as_text_and_never_runs() {
     let b = Browser::start().await;
     b.open_with_widget(&url).await;
     b.js("HelperWidget.show()", vec![]).await;
-    type_and_send(&b, "Show me something").await;
-    wait_settled(&b, 2).await;
+    b.type_and_send("Show me something").await;
+    b.wait_settled(2).await;
     let facts = b
         .in_shadow(
             "(() => { const c = root.querySelectorAll('[data-testid=message-content]')[1];
@@ -652,7 +640,7 @@ async fn prompt_links_added_to_the_page_later_work_too() {
     // A click on a child of the link counts as a click on the link.
     b.click("#late span").await;
     b.wait_panel(true).await;
-    wait_settled(&b, 2).await;
+    b.wait_settled(2).await;
     assert_eq!(messages(&b).await[0]["text"], "How do I get a refund?");
     assert_eq!(
         b.js("return location.hash", vec![]).await,
@@ -669,7 +657,7 @@ async fn talk_to_a_human_escalates_and_fires_escalated() {
     let b = Browser::start().await;
     b.open_with_widget(&url).await;
     b.click("#human").await;
-    wait_settled(&b, 2).await;
+    b.wait_settled(2).await;
     assert_eq!(
         messages(&b).await[1]["text"],
         json!(rendered_text(kb::ESCALATION_TEXT))
@@ -710,8 +698,8 @@ async fn identified_sessions_rejected_and_refreshed() {
     b.wait_js("__calls('/api/widget/session').length === 1")
         .await;
     b.js("HelperWidget.show()", vec![]).await;
-    type_and_send(&b, "How do I get a refund?").await;
-    wait_settled(&b, 2).await;
+    b.type_and_send("How do I get a refund?").await;
+    b.wait_settled(2).await;
     let body = b
         .js(
             "return JSON.parse(__calls('/api/widget/session')[0].body)",
@@ -743,7 +731,7 @@ async fn identified_sessions_rejected_and_refreshed() {
     let url = site.page("/refresh", &page(refreshing, ""));
     b.open_with_widget(&url).await;
     b.js("HelperWidget.show()", vec![]).await;
-    type_and_send(&b, "How do I get a refund?").await;
+    b.type_and_send("How do I get a refund?").await;
     // The restored conversation (same identified visitor) plus this turn.
     b.wait_js("window.__refreshed === true").await;
     b.wait_js("(() => { const m = __msgs(); return m.length >= 2 && m.every(x => x.busy === 'false') && m[m.length - 1].role === 'assistant'; })()").await;
@@ -767,7 +755,7 @@ async fn send_prompt_while_streaming_stops_that_reply_and_starts_a_new_conversat
     site.dev("/__dev/settings", json!({ "paceMs": 0 })).await;
     b.js("HelperWidget.sendPrompt('How do I get a refund?')", vec![])
         .await;
-    wait_settled(&b, 2).await;
+    b.wait_settled(2).await;
     let msgs = messages(&b).await;
     assert_eq!(msgs[0]["text"], "How do I get a refund?");
     let created = b

@@ -32,7 +32,8 @@ async fn one_script_tag_on_another_origin_gets_the_launcher_in_an_open_shadow_ro
         .js(
             "const host = document.getElementById('helper-widget-root');
              return { parent: host.parentElement.tagName, mode: host.shadowRoot.mode,
-                      styles: host.shadowRoot.querySelectorAll('style').length,
+                      sheets: host.shadowRoot.adoptedStyleSheets.length,
+                      styleElements: host.shadowRoot.querySelectorAll('style').length,
                       lightChildren: host.children.length,
                       pageOrigin: location.origin };",
             vec![],
@@ -41,8 +42,9 @@ async fn one_script_tag_on_another_origin_gets_the_launcher_in_an_open_shadow_ro
     assert_eq!(facts["parent"], "BODY");
     assert_eq!(facts["mode"], "open");
     assert_eq!(
-        facts["styles"], 1,
-        "the widget's CSS lives inside the shadow root"
+        (facts["sheets"].clone(), facts["styleElements"].clone()),
+        (json!(2), json!(0)),
+        "the widget's CSS lives inside the shadow root, as constructable stylesheets (launcher + theme)"
     );
     assert_eq!(
         facts["lightChildren"], 0,
@@ -244,6 +246,7 @@ async fn loading_the_script_twice_and_calling_init_twice_leave_one_widget() {
     );
     let b = Browser::start().await;
     b.open_with_widget(&url).await;
+    b.js("HelperWidget.show()", vec![]).await;
     b.wait_js(
         "(() => { const r = document.getElementById('helper-widget-root');
                   const t = r && r.shadowRoot.querySelector('#hw-title');
@@ -295,6 +298,8 @@ async fn delay_init_starts_nothing_until_init_and_destroy_removes_everything() {
     )
     .await;
     b.wait_js("window.inited").await;
+    b.js("HelperWidget.show()", vec![]).await;
+    b.wait_panel(true).await;
     let title = b
         .in_shadow("root.querySelector('#hw-title').textContent")
         .await;
@@ -331,6 +336,9 @@ async fn malformed_config_warns_once_per_field_and_still_shows_the_widget() {
     );
     let b = Browser::start().await;
     b.open_with_widget(&url).await;
+    // `title` is the chat code's to read, so its warning comes once that has loaded.
+    b.js("HelperWidget.show()", vec![]).await;
+    b.wait_panel(true).await;
     let logs = b.console().await;
     let warnings: Vec<&str> = logs
         .lines()

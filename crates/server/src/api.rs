@@ -1,21 +1,25 @@
 //! Helper's widget routes (helper-api.md §1): request validation, statuses and response shapes,
 //! and the reply logic of `POST /api/chat` (§1.3 short-circuits, prompt cache, escalation).
 //!
-//! Builds on [`crate::auth`], [`crate::store`], [`crate::kb`] and [`crate::stream`]; must not
-//! reach into the dev control routes, which only act through the shared [`App`].
+//! Builds on [`crate::auth`], [`crate::store`], [`crate::kb`] and [`crate::stream`], and hands
+//! what Helper publishes over realtime to `followup`; must not reach into the dev control
+//! routes, which only act through the shared [`App`], nor into the websocket endpoint.
 
 use crate::auth::{self, Claims, Owner};
 use crate::error::{ApiResult, CorsMark, Error, Rejection};
 use crate::faults::Fault;
+use crate::followup::{self, After};
 use crate::kb;
-use crate::store::{now_ms, Attachment, Role, Status};
+use crate::store::{now_ms, Attachment, NotificationMiss, NotificationStatus, Role, Status};
 use crate::stream::{self, Chunking, Delivery, Format, Part, Usage};
 use crate::App;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header::AUTHORIZATION, HeaderMap};
+use axum::http::header::{AUTHORIZATION, HOST};
+use axum::http::uri::Authority;
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -39,7 +43,12 @@ pub fn routes() -> Router<Arc<App>> {
             post(create_message),
         )
         .route("/api/chat/conversation/{slug}/message/{id}", post(react))
+        .route(
+            "/api/chat/conversation/{slug}/message/{id}/event",
+            post(message_event),
+        )
         .route("/api/chat/contact", post(contact))
+        .route("/api/widget/notification/{id}", patch(notification))
 }
 
 pub async fn not_found() -> Response {
@@ -102,7 +111,21 @@ fn type_name(v: &Value) -> &'static str {
 // ---------------------------------------------------------------------------------------------
 // POST /api/widget/session (§1.1)
 
-async fn session(State(app): AppState, body: Bytes) -> ApiResult {
+/// This server's own origin as the browser named it, for the session's `supabaseUrl`
+/// (realtime-js connects to `<supabaseUrl>/realtime/v1/websocket`). Behind a proxy (Trunk's
+/// for the demo) that is the proxy's `X-Forwarded-Host` and `-Proto`, not the `Host` the proxy
+/// rewrote. Either must be a plain authority, so nothing else can be injected.
+fn own_origin(headers: &HeaderMap) -> Option<String> {
+    let authority = |name: &str| headers.get(name)?.to_str().ok()?.parse::<Authority>().ok();
+    let host = authority("x-forwarded-host").or_else(|| authority(HOST.as_str()))?;
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    Some(format!("{}://{host}", if https { "https" } else { "http" }))
+}
+
+async fn session(State(app): AppState, headers: HeaderMap, body: Bytes) -> ApiResult {
     let body = parse_json(&body)?;
     let invalid = || Rejection::from(Error::BadRequest("Invalid request parameters".into()));
     let obj = body.as_object().ok_or_else(invalid)?;
@@ -126,7 +149,7 @@ async fn session(State(app): AppState, body: Bytes) -> ApiResult {
             if skew.abs() > auth::TIMESTAMP_WINDOW_MS as f64 {
                 return Err(Error::SessionRejected("Timestamp is too far in the past").into());
             }
-            if auth::email_hash(secret, email, &auth::js_number_text(ts)) != hash {
+            if !auth::email_hash_matches(secret, email, &auth::js_number_text(ts), hash) {
                 return Err(Error::SessionRejected("Invalid HMAC signature").into());
             }
             (Some(email.to_string()), None)
@@ -156,19 +179,32 @@ async fn session(State(app): AppState, body: Bytes) -> ApiResult {
         is_anonymous: !identified,
         anonymous_session_id: anonymous_id,
         iat,
-        exp: iat + ttl.as_secs(),
+        // A lifetime past the end of time (`--token-ttl-secs` is any u64) never expires.
+        exp: iat.saturating_add(ttl.as_secs()),
     };
+    let notifications = claims
+        .email
+        .as_deref()
+        .map(|email| app.store().notifications.take_for_session(email));
     let token = auth::mint(secret, &claims)?;
     let mut out = json!({
         "valid": true,
         "token": token,
-        // No realtime here; a widget that subscribes finds nothing and should fall back to polling.
-        "supabaseUrl": "https://helper-dev-server.invalid",
-        "supabaseAnonKey": "helper-dev-server-anon-key",
         "showWidget": app.options.show_widget,
     });
-    if identified {
-        out["notifications"] = json!([]);
+    // Without realtime (or without a `Host` to name) the session has no `supabaseUrl`, and a
+    // client has to poll for staff replies.
+    let origin = app
+        .options
+        .supabase_url
+        .clone()
+        .or_else(|| own_origin(&headers));
+    if let Some(origin) = origin.filter(|_| app.options.realtime) {
+        out["supabaseUrl"] = json!(origin);
+        out["supabaseAnonKey"] = json!(crate::ANON_KEY);
+    }
+    if let Some(list) = notifications {
+        out["notifications"] = json!(list);
     }
     if let Some(v) = obj.get("experimentalReadPage") {
         out["experimentalReadPage"] = v.clone();
@@ -200,9 +236,9 @@ async fn create_conversation(State(app): AppState, headers: HeaderMap, body: Byt
 // ---------------------------------------------------------------------------------------------
 // Attachments (lib/shared/attachmentValidation.ts)
 
-const MAX_FILES: usize = 5;
+pub(crate) const MAX_FILES: usize = 5;
 const MAX_FILE_BYTES: usize = 25 << 20;
-const MAX_TOTAL_BYTES: usize = 50 << 20;
+pub(crate) const MAX_TOTAL_BYTES: usize = 50 << 20;
 const ALLOWED_TYPES: &[&str] = &[
     "image/png",
     "image/jpeg",
@@ -221,7 +257,7 @@ fn attachments(value: Option<&Value>) -> Result<Vec<Attachment>, Error> {
     if items.len() > MAX_FILES {
         errors.push(format!("Too many files: at most {MAX_FILES} allowed"));
     }
-    let mut total = 0;
+    let mut total: usize = 0;
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let name = item["name"].as_str().map(str::to_string);
@@ -247,7 +283,7 @@ fn attachments(value: Option<&Value>) -> Result<Vec<Attachment>, Error> {
         if size > MAX_FILE_BYTES {
             errors.push(format!("{label}: File exceeds 25MB"));
         }
-        total += size;
+        total = total.saturating_add(size);
         out.push(Attachment {
             name,
             content_type,
@@ -367,6 +403,11 @@ async fn chat(
             .unwrap_or(&Value::Null),
         m => m,
     };
+    // Nothing to answer: a malformed body like any other, so a readable 400 rather than a
+    // reply to an empty question (Helper's own route would throw on it).
+    if !message.is_object() {
+        return Err(Error::BadRequest("Message is required".into()).into());
+    }
     let content = message_text(message);
     let files = attachments(message.get("experimental_attachments"))?;
     let error_fault = match fault {
@@ -374,6 +415,7 @@ async fn chat(
         _ => None,
     };
 
+    let mut after = After::default();
     let reply = {
         let mut store = app.store();
         let stored = if content.is_empty() && !files.is_empty() {
@@ -391,6 +433,7 @@ async fn chat(
             slug,
             &content,
             error_fault.is_some(),
+            &mut after,
         )
         .ok_or_else(|| Rejection::from(Error::Thrown("Conversation not found".into())))?
     };
@@ -415,7 +458,12 @@ async fn chat(
         _ => {}
     }
     let (chunks, dropped) = stream::schedule(&parts, delivery);
-    let mut response = stream::body(chunks, dropped).into_response();
+    let sent = followup::WhenSent::new(app.clone(), slug.to_string(), after);
+    let body = http_body_util::BodyExt::map_frame(stream::body(chunks, dropped), move |frame| {
+        sent.hold();
+        frame
+    });
+    let mut response = axum::body::Body::new(body).into_response();
     for (name, value) in stream::headers(delivery.format) {
         response
             .headers_mut()
@@ -431,6 +479,7 @@ fn decide_reply(
     slug: &str,
     content: &str,
     failing: bool,
+    after: &mut After,
 ) -> Option<Reply> {
     let escalated_reply;
     let first_of_prompt;
@@ -448,25 +497,32 @@ fn decide_reply(
         if first_of_prompt {
             conv.subject = Some(content.to_string());
         } else if users == 1 && conv.subject.as_deref() == Some("Chat") {
-            // Helper generates a subject in the background; the first question stands in for it.
-            conv.subject = Some(content.chars().take(60).collect());
+            // Helper generates a subject in the background, and publishes it; the first
+            // question stands in for it.
+            let subject: String = content.chars().take(60).collect();
+            after.subject = Some(subject.clone());
+            conv.subject = Some(subject);
         }
     }
-    let save = |store: &mut crate::store::Store, text: &str| {
-        store.add_message(
+    store.settle(slug);
+    let save = |store: &mut crate::store::Store, after: &mut After, text: &str| {
+        let id = store.add_message(
             owner,
             slug,
             Role::Assistant,
             text.to_string(),
             None,
             Vec::new(),
-        )
+        )?;
+        // Helper publishes every saved message that is not the visitor's, AI replies included.
+        after.messages.push(id);
+        Some(id)
     };
 
     match escalated_reply {
         Some(true) => {
             let text = kb::HUMAN_WILL_RESPOND.to_string();
-            let id = save(store, &text)?;
+            let id = save(store, after, &text)?;
             return Some(Reply::Text {
                 id: id.to_string(),
                 text,
@@ -484,7 +540,7 @@ fn decide_reply(
 
     if first_of_prompt && app.options.prompt_cache {
         if let Some(text) = store.prompt_cache.get(content).cloned() {
-            let id = save(store, &text)?;
+            let id = save(store, after, &text)?;
             return Some(Reply::Text {
                 id: id.to_string(),
                 text,
@@ -496,6 +552,9 @@ fn decide_reply(
         let conv = store.conversation_mut(owner, slug)?;
         conv.assigned_to_ai = false;
         conv.status = Status::Open;
+        after.escalated = true;
+        // Helper regenerates the subject when a human is asked for.
+        after.subject = conv.subject.clone();
         (
             "request_human_support",
             json!({ "reason": content }),
@@ -518,7 +577,7 @@ fn decide_reply(
     let saved = if failing {
         None
     } else {
-        let id = save(store, &text)?;
+        let id = save(store, after, &text)?;
         if first_of_prompt && tool == "knowledge_base" {
             store.prompt_cache.insert(content.to_string(), text.clone());
         }
@@ -535,7 +594,7 @@ fn decide_reply(
 
 fn short_id(prefix: &str) -> String {
     let hex = uuid::Uuid::new_v4().simple().to_string();
-    format!("{prefix}{}", &hex[..24])
+    format!("{prefix}{}", hex.get(..24).unwrap_or(&hex))
 }
 
 /// Helper's part order (§2): `f 9 e f 0… e d h… 8` for the model, `8 0` for a text response.
@@ -553,17 +612,18 @@ fn reply_parts(reply: Reply, question: &str) -> Vec<Part> {
             saved,
         } => {
             let tokens = kb::tokens(&text);
+            let question_len = u64::try_from(question.len()).unwrap_or(u64::MAX);
             let first = Usage {
-                prompt: 2400 + question.len() as u64,
+                prompt: question_len.saturating_add(2400),
                 completion: 21,
             };
             let second = Usage {
-                prompt: first.prompt + 538,
-                completion: tokens.len() as u64,
+                prompt: first.prompt.saturating_add(538),
+                completion: u64::try_from(tokens.len()).unwrap_or(u64::MAX),
             };
             let total = Usage {
-                prompt: first.prompt + second.prompt,
-                completion: first.completion + second.completion,
+                prompt: first.prompt.saturating_add(second.prompt),
+                completion: first.completion.saturating_add(second.completion),
             };
             let mut parts = vec![
                 Part::StartStep {
@@ -745,8 +805,10 @@ async fn list_conversations(
             })
         })
         .collect();
-    let end = (offset + limit).min(all.len());
-    let next = (offset + limit < all.len()).then(|| (offset + limit).to_string());
+    // The cursor is whatever the client sent back: any usize, so the sum may not fit.
+    let past = offset.saturating_add(limit);
+    let end = past.min(all.len());
+    let next = (past < all.len()).then(|| past.to_string());
     // Helper drops empty conversations after paginating, so a page may be short.
     let page: Vec<Value> = all
         .get(offset.min(all.len())..end)
@@ -791,18 +853,20 @@ async fn create_message(
     let message_id = store
         .add_message(&owner, &slug, Role::User, content.to_string(), None, files)
         .ok_or(Error::NotFound("Conversation not found"))?;
-    // Helper answers through a background job and realtime; here the answer is simply stored,
-    // so a later GET shows it.
+    // Helper answers through a background job and realtime; here the answer is stored at once
+    // (a later GET shows it) and published like Helper's job would.
+    let mut after = After::default();
     let answer = if kb::wants_human(content) {
         if let Some(conv) = store.conversation_mut(&owner, &slug) {
             conv.assigned_to_ai = false;
             conv.status = Status::Open;
+            after.escalated = true;
         }
         kb::ESCALATION_TEXT
     } else {
         kb::lookup(content).answer
     };
-    store.add_message(
+    let answer_id = store.add_message(
         &owner,
         &slug,
         Role::Assistant,
@@ -810,6 +874,10 @@ async fn create_message(
         None,
         Vec::new(),
     );
+    drop(store);
+    // The answer reaches a headless client only over realtime, as in Helper.
+    after.messages.extend(answer_id);
+    followup::spawn(app.clone(), slug.clone(), after);
     ok(json!({ "messageId": message_id, "conversationSlug": slug }))
 }
 
@@ -874,12 +942,86 @@ async fn react(
             };
             let out = reaction.to_json();
             message.reaction = Some(reaction);
+            // Feedback is text of any length: count it against the store's bound.
+            store.settle(&slug);
             // The only path of this route that Helper answers with CORS headers.
             return ok(json!({ "reaction": out }));
         }
     };
+    store.settle(&slug);
     response.extensions_mut().insert(CorsMark::HelperGap);
     Ok(response)
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /api/chat/conversation/{slug}/message/{id}/event (§1.10)
+
+/// Analytics only (`reasoning_toggled`). Helper's route sets no CORS headers anywhere, and its
+/// lookup throws (a bare 500) for an unknown conversation or message.
+async fn message_event(
+    State(app): AppState,
+    Path((slug, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let gap = |e: Error| Rejection::from(e).helper_gap();
+    let claims = claims(&app, &headers).map_err(Rejection::helper_gap)?;
+    let owner = owner(&claims).map_err(Rejection::helper_gap)?;
+    let id: u64 = id
+        .parse()
+        .map_err(|_| gap(Error::BadRequest("Invalid message ID".into())))?;
+    let known = {
+        let mut store = app.store();
+        let conv = store
+            .conversation_mut(&owner, &slug)
+            .ok_or_else(|| gap(Error::Thrown("Conversation not found".into())))?;
+        conv.messages.iter().any(|m| m.id == id)
+    };
+    if !known {
+        return Err(gap(Error::Thrown("Expected exactly one result".into())));
+    }
+    let body: Value = serde_json::from_slice(&body)
+        .map_err(|_| gap(Error::BadRequest("Invalid JSON body".into())))?;
+    let valid = body["type"] == "reasoning_toggled" && body["changes"]["isVisible"].is_boolean();
+    if !valid {
+        return Err(gap(Error::BadRequest("Invalid event payload".into())));
+    }
+    let mut response = Json(json!({ "success": true })).into_response();
+    response.extensions_mut().insert(CorsMark::HelperGap);
+    Ok(response)
+}
+
+// ---------------------------------------------------------------------------------------------
+// PATCH /api/widget/notification/{id} (§1.11)
+
+async fn notification(
+    State(app): AppState,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let claims = claims(&app, &headers)?;
+    let Some(email) = claims.email.filter(|e| !e.is_empty()) else {
+        return Err(Error::Unauthorized("Not authorized - Anonymous session").into());
+    };
+    let body = parse_json(&body)?;
+    // `z.enum([...]).parse` throws: a bare 500, like any uncaught error.
+    let status = match body["status"].as_str() {
+        Some("read") => NotificationStatus::Read,
+        Some("dismissed") => NotificationStatus::Dismissed,
+        _ => {
+            return Err(
+                Error::Thrown("Invalid enum value. Expected 'read' | 'dismissed'".into()).into(),
+            )
+        }
+    };
+    // `parseInt` of anything else matches no row.
+    let id: u64 = id.parse().unwrap_or(0);
+    match app.store().notifications.set_status(&email, id, status) {
+        Ok(()) => ok(json!({ "success": true })),
+        Err(NotificationMiss::NoCustomer) => Err(Error::Forbidden("Unauthorized").into()),
+        Err(NotificationMiss::NotFound) => Err(Error::NotFound("Notification not found").into()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -96,6 +96,28 @@ pub fn email_hash(secret: &str, email: &str, timestamp: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// Whether `hash` is [`email_hash`] of `email:timestamp`, compared in constant time so the
+/// time a wrong guess takes says nothing about how much of it was right.
+///
+/// Helper compares lower-case hex text, so anything else (upper case, odd length, not hex)
+/// never matches; those checks look only at the caller's own input.
+pub fn email_hash_matches(secret: &str, email: &str, timestamp: &str, hash: &str) -> bool {
+    if hash.bytes().any(|b| b.is_ascii_uppercase()) {
+        return false;
+    }
+    let Ok(claimed) = hex::decode(hash) else {
+        return false;
+    };
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
+        return false;
+    };
+    mac.update(email.as_bytes());
+    mac.update(b":");
+    mac.update(timestamp.as_bytes());
+    // `verify_slice` compares with `subtle`'s constant-time equality.
+    mac.verify_slice(&claimed).is_ok()
+}
+
 /// Formats a JSON number as JavaScript's `${timestamp}` would, so the signed text matches.
 pub fn js_number_text(n: &serde_json::Number) -> String {
     if let Some(i) = n.as_i64() {
@@ -109,5 +131,55 @@ pub fn js_number_text(n: &serde_json::Number) -> String {
         format!("{f:.0}")
     } else {
         f.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_hash_matches_only_its_own_lower_case_hex() {
+        let good = email_hash("s3cret", "ada@example.com", "1700000000000");
+        assert_eq!(good.len(), 64);
+        assert!(email_hash_matches(
+            "s3cret",
+            "ada@example.com",
+            "1700000000000",
+            &good
+        ));
+        assert!(!email_hash_matches(
+            "s3cret",
+            "ada@example.com",
+            "1700000000001",
+            &good
+        ));
+        assert!(!email_hash_matches(
+            "other",
+            "ada@example.com",
+            "1700000000000",
+            &good
+        ));
+        let mut flipped = good.clone().into_bytes();
+        flipped[63] = if flipped[63] == b'0' { b'1' } else { b'0' };
+        let flipped = String::from_utf8(flipped).unwrap_or_default();
+        assert!(!email_hash_matches(
+            "s3cret",
+            "ada@example.com",
+            "1700000000000",
+            &flipped
+        ));
+        for wrong in [
+            good.to_uppercase(),
+            good[..62].to_string(),
+            format!("{good}00"),
+            String::new(),
+            "zz".repeat(32),
+        ] {
+            assert!(
+                !email_hash_matches("s3cret", "ada@example.com", "1700000000000", &wrong),
+                "{wrong}"
+            );
+        }
     }
 }

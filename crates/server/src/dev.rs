@@ -1,7 +1,9 @@
 //! Dev-only control routes under `/__dev` (not part of Helper's API): health, fault queue,
-//! runtime delivery settings, reset, staff replies and HMAC signing for demo pages.
+//! runtime delivery settings, reset, the human side of support (staff replies and typing,
+//! notifications), realtime socket drops, and HMAC signing for demo pages.
 //!
-//! Acts on the shared [`App`] only; Helper's routes never call into this module.
+//! Acts on the shared [`App`] (and publishes through [`crate::followup`]); Helper's routes
+//! never call into this module.
 
 use crate::auth;
 use crate::error::{ApiResult, Error, Rejection};
@@ -26,6 +28,9 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/__dev/reset", post(reset))
         .route("/__dev/reply", post(scripted_reply))
         .route("/__dev/staff-reply", post(staff_reply))
+        .route("/__dev/staff-typing", post(staff_typing))
+        .route("/__dev/notify", post(notify))
+        .route("/__dev/realtime-drop", post(realtime_drop))
         .route("/__dev/hmac", get(hmac))
 }
 
@@ -43,6 +48,8 @@ fn status(app: &App) -> serde_json::Value {
         "chunkChars": s.chunk_chars,
         "corsGaps": s.cors_gaps,
         "pendingFaults": app.faults().pending(),
+        "realtime": app.options.realtime,
+        "realtimeConnections": app.hub.connections(),
     })
 }
 
@@ -52,7 +59,7 @@ async fn health(State(app): State<Arc<App>>) -> ApiResult {
 
 async fn fault(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
     let queued: QueuedFault = serde_json::from_slice(&body).map_err(bad)?;
-    app.faults().push(queued);
+    app.faults().push(queued)?;
     Ok(Json(status(&app)).into_response())
 }
 
@@ -92,14 +99,15 @@ struct ScriptedReply {
 /// tests of how the widget renders arbitrary (including hostile) replies.
 async fn scripted_reply(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
     let reply: ScriptedReply = serde_json::from_slice(&body).map_err(bad)?;
-    lock(&app.scripted).push_back(reply.text);
+    lock(&app.scripted).push(reply.text)?;
     Ok(Json(status(&app)).into_response())
 }
 
 async fn reset(State(app): State<Arc<App>>) -> ApiResult {
     *app.store() = Default::default();
-    lock(&app.scripted).clear();
+    *lock(&app.scripted) = Default::default();
     app.faults().clear();
+    app.hub.reset();
     *lock(&app.settings) = Settings::from_options(&app.options);
     Ok(Json(status(&app)).into_response())
 }
@@ -119,7 +127,9 @@ async fn staff_reply(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
         .conversation_any_mut(&reply.conversation_slug)
         .map(|c| c.owner.clone())
         .ok_or(Error::NotFound("Conversation not found"))?;
-    let name = reply.staff_name.unwrap_or_else(|| "Sam".into());
+    let name = reply
+        .staff_name
+        .unwrap_or_else(|| app.options.staff_name.clone());
     let id = store.add_message(
         &owner,
         &reply.conversation_slug,
@@ -128,7 +138,108 @@ async fn staff_reply(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
         Some(name),
         Vec::new(),
     );
+    drop(store);
+    if let Some(id) = id {
+        crate::followup::publish_message(&app, &reply.conversation_slug, id);
+    }
     Ok(Json(json!({ "messageId": id })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StaffTyping {
+    conversation_slug: String,
+}
+
+/// `agent-typing` on the conversation's channel, as the dashboard sends while an agent types.
+async fn staff_typing(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
+    let typing: StaffTyping = serde_json::from_slice(&body).map_err(bad)?;
+    if app
+        .store()
+        .conversation_any(&typing.conversation_slug)
+        .is_none()
+    {
+        return Err(Error::NotFound("Conversation not found").into());
+    }
+    app.hub.publish_typing(&typing.conversation_slug, now_ms());
+    Ok(Json(json!({ "ok": true })).into_response())
+}
+
+/// Longest notification text accepted, so the notification store stays bounded in bytes too.
+const MAX_NOTIFICATION_TEXT: usize = 4096;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Notify {
+    email: String,
+    text: Option<String>,
+    conversation_slug: String,
+}
+
+/// A pending notification for an identified visitor; their next session lists it.
+async fn notify(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
+    let notify: Notify = serde_json::from_slice(&body).map_err(bad)?;
+    // Helper's default text.
+    let text = notify
+        .text
+        .unwrap_or_else(|| "You have a new message".into());
+    if text.len() > MAX_NOTIFICATION_TEXT || notify.email.len() > MAX_NOTIFICATION_TEXT {
+        return Err(bad("text or email too long"));
+    }
+    let mut store = app.store();
+    if store.conversation_any(&notify.conversation_slug).is_none() {
+        return Err(Error::NotFound("Conversation not found").into());
+    }
+    let id = store
+        .notifications
+        .add(notify.email, text, notify.conversation_slug);
+    Ok(Json(json!({ "id": id })).into_response())
+}
+
+/// Longest refusal window `/__dev/realtime-drop` accepts (a test that wants more is wrong).
+const MAX_REFUSE_MS: u64 = 10 * 60 * 1000;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RealtimeDrop {
+    /// Only sockets joined to this conversation's channel.
+    conversation_slug: Option<String>,
+    /// Close with this code instead of cutting the connection.
+    close_code: Option<u16>,
+    /// Refuse new connections (503) for this long.
+    refuse_ms: Option<u64>,
+}
+
+/// Drops realtime sockets, so tests can watch a client reconnect or fall back to polling.
+async fn realtime_drop(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
+    let drop: RealtimeDrop = if body.is_empty() {
+        RealtimeDrop {
+            conversation_slug: None,
+            close_code: None,
+            refuse_ms: None,
+        }
+    } else {
+        serde_json::from_slice(&body).map_err(bad)?
+    };
+    // Codes a server may send (RFC 6455 §7.4): 1000–1003, 1007–1014, 3000–4999.
+    if let Some(code) = drop.close_code {
+        let sendable = matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999);
+        if !sendable {
+            return Err(bad(format!(
+                "closeCode {code} cannot be sent in a close frame"
+            )));
+        }
+    }
+    let refuse = drop.refuse_ms.unwrap_or(0).min(MAX_REFUSE_MS);
+    let connections = app.hub.connections();
+    app.hub.drop_connections(
+        drop.conversation_slug
+            .as_deref()
+            .map(crate::realtime::conversation_topic),
+        drop.close_code,
+        std::time::Duration::from_millis(refuse),
+    );
+    Ok(Json(json!({ "ok": true, "connections": connections })).into_response())
 }
 
 async fn hmac(State(app): State<Arc<App>>, RawQuery(q): RawQuery) -> ApiResult {

@@ -1,7 +1,7 @@
 //! The crate's one error type and how it becomes one of Helper's error responses.
 //!
 //! Depends only on axum's response types; knows nothing of routes or state. Which CORS headers an
-//! error carries is decided by the CORS layer ([`crate::cors`]) from the [`CorsMark`] set here.
+//! error carries is decided by the CORS layer (the `cors` module) from the [`CorsMark`] set here.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -23,9 +23,18 @@ pub enum Error {
     /// 401 `{"valid":false,"error": msg}` (the session endpoint's own rejections).
     #[error("{0}")]
     SessionRejected(&'static str),
+    /// 403 `{"error": msg}`: a dev route asked from a page that is not on a loopback origin.
+    #[error("{0}")]
+    Forbidden(&'static str),
     /// 404 `{"error": msg}`.
     #[error("{0}")]
     NotFound(&'static str),
+    /// 413 `{"error":"Request body too large"}`.
+    #[error("Request body too large")]
+    TooLarge,
+    /// 503 `{"error": msg}`: a dev queue is full until `/__dev/reset`.
+    #[error("{0}")]
+    Full(&'static str),
     /// 500: what Next.js answers when a route handler throws (bad JSON, unknown slug…).
     #[error("{0}")]
     Thrown(String),
@@ -89,7 +98,10 @@ impl IntoResponse for Rejection {
                 StatusCode::UNAUTHORIZED,
                 json!({ "valid": false, "error": message }),
             ),
+            Error::Forbidden(_) => (StatusCode::FORBIDDEN, json!({ "error": message })),
             Error::NotFound(_) => (StatusCode::NOT_FOUND, json!({ "error": message })),
+            Error::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, json!({ "error": message })),
+            Error::Full(_) => (StatusCode::SERVICE_UNAVAILABLE, json!({ "error": message })),
             Error::Injected(code) => (
                 StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
                 json!({ "error": message }),

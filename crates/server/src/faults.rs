@@ -1,10 +1,15 @@
 //! Faults the tests can inject into `POST /api/chat`: by flag (every request), through
 //! `POST /__dev/fault` (the next N requests), or by the `fault` query parameter (this request).
 //!
-//! Plain data plus parsing; the chat route decides what each fault does.
+//! Plain data plus parsing, and a bounded queue (a full one is the crate's 503); the chat
+//! route decides what each fault does.
 
+use crate::error::Error;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
+
+/// Queued entries `POST /__dev/fault` keeps at most (each may cover many requests).
+pub const MAX_QUEUED_FAULTS: usize = 1_000;
 
 /// One fault. JSON form: `{"kind":"drop-after","bytes":200}`; text form (flag and query):
 /// `drop-after:200`.
@@ -57,8 +62,13 @@ impl std::str::FromStr for Fault {
             }
         };
         Ok(match kind {
-            "error-part" => Fault::ErrorPart { after_tokens: num(Some(3))? as usize },
-            "drop-after" => Fault::DropAfter { bytes: num(None)? as usize },
+            // A count beyond `usize` is as good as endless: the reply ends first.
+            "error-part" => Fault::ErrorPart {
+                after_tokens: usize::try_from(num(Some(3))?).unwrap_or(usize::MAX),
+            },
+            "drop-after" => Fault::DropAfter {
+                bytes: usize::try_from(num(None)?).unwrap_or(usize::MAX),
+            },
             "unauthorized" => Fault::Unauthorized,
             "server-error" => Fault::ServerError,
             "slow" => Fault::Slow { pace_ms: num(Some(default_slow_ms()))? },
@@ -96,16 +106,22 @@ fn one() -> u32 {
 pub struct FaultQueue(VecDeque<QueuedFault>);
 
 impl FaultQueue {
-    pub fn push(&mut self, q: QueuedFault) {
+    /// Queues a fault, unless [`MAX_QUEUED_FAULTS`] are already waiting.
+    pub fn push(&mut self, q: QueuedFault) -> Result<(), Error> {
+        if self.0.len() >= MAX_QUEUED_FAULTS {
+            return Err(Error::Full("Too many faults queued; POST /__dev/reset"));
+        }
         if q.count > 0 {
             self.0.push_back(q);
         }
+        Ok(())
     }
 
     /// Takes the fault for one request, if any is queued.
     pub fn take(&mut self) -> Option<Fault> {
         let front = self.0.front_mut()?;
-        front.count -= 1;
+        // Entries with a count of 0 are never queued, so this takes one of at least one.
+        front.count = front.count.saturating_sub(1);
         let fault = front.fault.clone();
         if front.count == 0 {
             self.0.pop_front();
@@ -113,8 +129,11 @@ impl FaultQueue {
         Some(fault)
     }
 
-    pub fn pending(&self) -> u32 {
-        self.0.iter().map(|q| q.count).sum()
+    /// Requests still to be faulted, all entries together (each count may be `u32::MAX`).
+    pub fn pending(&self) -> u64 {
+        self.0
+            .iter()
+            .fold(0u64, |sum, q| sum.saturating_add(u64::from(q.count)))
     }
 
     pub fn clear(&mut self) {
@@ -146,11 +165,13 @@ mod tests {
         q.push(QueuedFault {
             fault: Fault::OneByte,
             count: 2,
-        });
+        })
+        .unwrap();
         q.push(QueuedFault {
             fault: Fault::Unauthorized,
             count: 1,
-        });
+        })
+        .unwrap();
         assert_eq!(q.take(), Some(Fault::OneByte));
         assert_eq!(q.take(), Some(Fault::OneByte));
         assert_eq!(q.take(), Some(Fault::Unauthorized));

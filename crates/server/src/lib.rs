@@ -20,8 +20,22 @@
 //! Helper's: `POST /api/widget/session`, `POST /api/chat/conversation`, `POST /api/chat`,
 //! `GET`/`PATCH /api/chat/conversation/{slug}`, `GET /api/chat/conversations`,
 //! `GET /api/chat/conversations/unread`, `POST /api/chat/conversation/{slug}/message`,
-//! `POST /api/chat/conversation/{slug}/message/{id}` (reaction), `POST /api/chat/contact`.
+//! `POST /api/chat/conversation/{slug}/message/{id}` (reaction),
+//! `POST /api/chat/conversation/{slug}/message/{id}/event`, `POST /api/chat/contact`,
+//! `PATCH /api/widget/notification/{id}`.
 //! Every response carries CORS headers unless [`Options::cors_gaps`] asks for Helper's gaps.
+//!
+//! # Realtime
+//! Supabase Realtime's `GET /realtime/v1/websocket?apikey=<supabaseAnonKey>&vsn=1.0.0`
+//! (Phoenix v1 JSON frames, public broadcast channels; the frames are documented in the `ws`
+//! module), named by the session's `supabaseUrl` (this server's origin, from the request's
+//! `X-Forwarded-Host` or `Host`, or [`Options::supabase_url`]). As in Helper (helper-api.md
+//! §1.16), channel `public:conversation-<slug>` carries `agent-reply` (every saved message not
+//! from the visitor, AI replies included, once its stream has ended, as a widget `Message` in
+//! SuperJSON), `agent-typing` and `conversation-subject`. With
+//! [`Options::staff_reply_after`] an escalation is followed by `agent-typing` and, after that
+//! delay, a reply from [`Options::staff_name`]. [`Options::realtime`] off gives sessions without
+//! `supabaseUrl`. Identified sessions list the notifications `/__dev/notify` queued.
 //!
 //! `POST /api/chat` also takes query parameters for one request: `format=v4|v5|seed`,
 //! `chunking=token|byte|whole`, `pace_ms=N`, `chunk_chars=N` (text re-cut into `N`-character
@@ -29,7 +43,17 @@
 //! `error-part[:TOKENS]`, `drop-after:BYTES`, `unauthorized`, `server-error`, `slow[:MS]`,
 //! `one-byte`, `http-error:STATUS`).
 //!
-//! Dev-only control routes (not Helper's; CORS always on):
+//! Request bodies are limited to [`MAX_BODY_BYTES`] (Helper's largest message: 50 MB of
+//! attachments as base64, plus room for the JSON), with a JSON 413; conversations, messages,
+//! the prompt cache, the dev queues and realtime connections are bounded too ([`store`],
+//! [`faults`], [`MAX_SCRIPTED_REPLIES`], [`realtime`]).
+//!
+//! Dev-only control routes (not Helper's). They answer only requests from no page at all
+//! (the e2e harness, the benchmark, curl) and pages on loopback origins (`localhost`,
+//! `127.0.0.0/8`, `[::1]`, any port; CORS headers name that origin), and only when addressed
+//! by a loopback host name: a page on any other origin gets a 403 without CORS headers, so
+//! the sites a developer visits while the server runs can neither sign identities with its
+//! secret nor change its state. A full queue answers 503 until `POST /__dev/reset`.
 //! - `GET /__dev/health` → `{"ok":true,"format":…,"paceMs":…,"chunkChars":…,"chunking":…,`
 //!   `"corsGaps":…,"pendingFaults":n}`
 //! - `POST /__dev/fault` `{"kind":"drop-after","bytes":200,"count":1}` → the next `count`
@@ -44,7 +68,13 @@
 //! - `POST /__dev/reply` `{"text":"…markdown…"}` → the next model answer is that text instead of
 //!   a knowledge-base article (for rendering tests).
 //! - `POST /__dev/staff-reply` `{"conversationSlug","content","staffName"?}` adds a staff
-//!   message (for unread counts and history).
+//!   message (for unread counts and history) and publishes it as `agent-reply`.
+//! - `POST /__dev/staff-typing` `{"conversationSlug"}` publishes `agent-typing`.
+//! - `POST /__dev/notify` `{"email","text"?,"conversationSlug"}` → `{"id"}`: a pending
+//!   notification the visitor's next identified session lists (then marked sent).
+//! - `POST /__dev/realtime-drop` `{"conversationSlug"?,"closeCode"?,"refuseMs"?}` cuts the
+//!   realtime sockets (those joined to that conversation, or all) without a close frame, or
+//!   with `closeCode`; `refuseMs` answers new connections 503 meanwhile.
 //! - `GET /__dev/hmac?email=E[&timestamp=MS]` → `{"email","timestamp","emailHash"}` signed with
 //!   the server's secret, as a host page's backend would (`generateHelperAuth`).
 
@@ -54,18 +84,34 @@ mod cors;
 mod dev;
 pub mod error;
 pub mod faults;
+mod followup;
 pub mod kb;
+mod limits;
+pub mod realtime;
 pub mod store;
 pub mod stream;
+mod ws;
 
 pub use error::Error;
 pub use faults::Fault;
+pub use limits::MAX_BODY_BYTES;
 pub use stream::{Chunking, Format};
 
 use axum::Router;
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
+
+/// Scripted replies `POST /__dev/reply` keeps queued at most.
+pub const MAX_SCRIPTED_REPLIES: usize = 1_000;
+/// Total text of the queued scripted replies at most.
+pub const MAX_SCRIPTED_BYTES: usize = 16 << 20;
+
+/// The session's `supabaseAnonKey`, the only `apikey` the realtime endpoint accepts.
+pub const ANON_KEY: &str = "helper-dev-server-anon-key";
+
+/// The staff member of the simulated human side of support.
+pub const DEFAULT_STAFF_NAME: &str = "Sam";
 
 /// The default HMAC secret, printed at start so a demo page can sign identified sessions.
 pub const DEFAULT_SECRET: &str = "helper-dev-secret";
@@ -97,6 +143,20 @@ pub struct Options {
     pub show_widget: bool,
     /// Serve the first message of a prompt conversation from Helper's answer cache once seen.
     pub prompt_cache: bool,
+    /// Serve the realtime websocket and name this server as the session's `supabaseUrl`; when
+    /// off, sessions carry no `supabaseUrl`, so a client must fall back to polling.
+    pub realtime: bool,
+    /// The session's `supabaseUrl` instead of this server's origin as the request names it
+    /// (`X-Forwarded-Host`, else `Host`): for a proxy in front that does not pass websockets on.
+    pub supabase_url: Option<String>,
+    /// A websocket that sends nothing for this long is closed (Phoenix's default 60 s;
+    /// realtime-js heartbeats every 25 s).
+    pub realtime_idle_timeout: Duration,
+    /// After the AI escalates a conversation to a human, a staff member is typing
+    /// (`agent-typing`) and replies this long after the escalation reply has streamed.
+    pub staff_reply_after: Option<Duration>,
+    /// The staff member who replies (the message's `staffName`).
+    pub staff_name: String,
 }
 
 impl Default for Options {
@@ -113,6 +173,11 @@ impl Default for Options {
             fault: None,
             show_widget: true,
             prompt_cache: true,
+            realtime: true,
+            supabase_url: None,
+            realtime_idle_timeout: Duration::from_secs(60),
+            staff_reply_after: None,
+            staff_name: DEFAULT_STAFF_NAME.into(),
         }
     }
 }
@@ -133,7 +198,7 @@ impl Settings {
         Settings {
             format: o.format,
             chunking: o.chunking,
-            pace_ms: o.pace.as_millis() as u64,
+            pace_ms: u64::try_from(o.pace.as_millis()).unwrap_or(u64::MAX),
             chunk_chars: o.chunk_chars,
             cors_gaps: o.cors_gaps,
         }
@@ -148,7 +213,39 @@ pub struct App {
     store: Mutex<store::Store>,
     faults: Mutex<faults::FaultQueue>,
     /// Replies queued by `POST /__dev/reply`, used instead of the knowledge base.
-    scripted: Mutex<std::collections::VecDeque<String>>,
+    scripted: Mutex<Scripted>,
+    /// Realtime connections and what is published to them.
+    hub: realtime::Hub,
+}
+
+/// Replies queued by `POST /__dev/reply`, first in first out, within
+/// [`MAX_SCRIPTED_REPLIES`] and [`MAX_SCRIPTED_BYTES`].
+#[derive(Debug, Default)]
+struct Scripted {
+    queue: std::collections::VecDeque<String>,
+    bytes: usize,
+}
+
+impl Scripted {
+    /// Queues a reply, or refuses it (a test queued more than it will ever use, or a page
+    /// tried to fill the server's memory) until `/__dev/reset`.
+    fn push(&mut self, text: String) -> Result<(), Error> {
+        let bytes = self.bytes.saturating_add(text.len());
+        if self.queue.len() >= MAX_SCRIPTED_REPLIES || bytes > MAX_SCRIPTED_BYTES {
+            return Err(Error::Full(
+                "Too many scripted replies queued; POST /__dev/reset",
+            ));
+        }
+        self.bytes = bytes;
+        self.queue.push_back(text);
+        Ok(())
+    }
+
+    fn pop(&mut self) -> Option<String> {
+        let text = self.queue.pop_front()?;
+        self.bytes = self.bytes.saturating_sub(text.len());
+        Some(text)
+    }
 }
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it: every critical section
@@ -165,12 +262,13 @@ impl App {
             store: Mutex::new(store::Store::default()),
             faults: Mutex::new(faults::FaultQueue::default()),
             scripted: Mutex::default(),
+            hub: realtime::Hub::default(),
         }
     }
 
     /// The next scripted reply, if a test queued one.
     fn take_scripted_reply(&self) -> Option<String> {
-        lock(&self.scripted).pop_front()
+        lock(&self.scripted).pop()
     }
 
     fn settings(&self) -> Settings {
@@ -192,9 +290,12 @@ pub fn router(options: Options) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(dev::routes())
+        .route("/realtime/v1/websocket", axum::routing::get(ws::websocket))
         .fallback(api::not_found)
-        // Attachments come as base64 in the JSON body: 5 files of 25 MB fit under this.
-        .layer(axum::extract::DefaultBodyLimit::max(200 << 20))
+        // The limits layer has already read the body within the same limit; this only lifts
+        // axum's 2 MB default so the handlers' `Bytes` accept what it passed on.
+        .layer(axum::extract::DefaultBodyLimit::max(limits::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(limits::layer))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             cors::layer,

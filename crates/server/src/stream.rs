@@ -477,12 +477,13 @@ pub fn schedule(parts: &[Part], d: Delivery) -> (Vec<Chunk>, bool) {
     let mut after_tool = false;
     for p in parts {
         let delay = if p.is_text() {
+            // `pace` may be anything a caller chose; past `Duration::MAX` is forever anyway.
             let extra = if std::mem::take(&mut after_tool) {
-                d.pace * TOOL_PAUSE_TOKENS
+                d.pace.saturating_mul(TOOL_PAUSE_TOKENS)
             } else {
                 Duration::ZERO
             };
-            d.pace + extra
+            d.pace.saturating_add(extra)
         } else {
             Duration::ZERO
         };
@@ -534,10 +535,12 @@ pub fn schedule(parts: &[Part], d: Delivery) -> (Vec<Chunk>, bool) {
         if sent >= limit {
             break;
         }
-        if sent + c.bytes.len() > limit {
-            c.bytes = c.bytes.slice(..limit - sent);
+        // `sent < limit` here, and `limit` may be `usize::MAX`: compare without adding.
+        let room = limit.saturating_sub(sent);
+        if c.bytes.len() > room {
+            c.bytes = c.bytes.slice(..room);
         }
-        sent += c.bytes.len();
+        sent = sent.saturating_add(c.bytes.len());
         kept.push(c);
     }
     (kept, true)
@@ -670,6 +673,29 @@ mod tests {
         let (chunks, dropped) = schedule(&reply(), d);
         assert!(dropped);
         assert_eq!(chunks.iter().map(|c| c.bytes.len()).sum::<usize>(), 10);
+    }
+
+    #[test]
+    fn any_pace_schedules_without_overflow() {
+        let d = Delivery {
+            format: Format::V4,
+            chunking: Chunking::Token,
+            pace: Duration::MAX,
+            drop_after: Some(usize::MAX),
+            chunk_chars: None,
+        };
+        let mut parts = reply();
+        parts.insert(
+            1,
+            Part::ToolCall {
+                id: "call_1".into(),
+                name: "knowledge_base".into(),
+                args: json!({}),
+            },
+        );
+        let (chunks, _) = schedule(&parts, d);
+        let first_text = chunks.iter().find(|c| !c.delay.is_zero());
+        assert_eq!(first_text.map(|c| c.delay), Some(Duration::MAX));
     }
 
     #[test]

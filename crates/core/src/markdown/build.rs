@@ -97,10 +97,18 @@ pub(crate) fn parse(text: &str, known: &Defs) -> Parsed {
 /// construct we do not render) whose children are spliced into the parent when it closes.
 type Open = Element;
 
+/// How deep the rendered tree may nest. Deeper elements (a reply of `"> "` × 50 000, say) are
+/// rendered flat into their ancestor at this depth, text kept: every walk of the tree (clone,
+/// compare, drop, building the DOM) recurses, and a stored reply that overflowed the stack would
+/// crash the widget on every page load. Real replies nest a handful of levels.
+pub(crate) const MAX_DEPTH: usize = 32;
+
 #[derive(Default)]
 struct Builder {
     root: Vec<Node>,
     stack: Vec<Open>,
+    /// Elements in `stack` that will appear in the output (transparent wrappers do not nest).
+    depth: usize,
     /// Text not yet added: consecutive text events are joined so the linkifier sees whole runs
     /// (pulldown-cmark splits text at `_`, `[`, entities …).
     pending: String,
@@ -215,14 +223,24 @@ impl Builder {
         push_node(self.children(), node);
     }
 
-    fn open(&mut self, el: Element) {
+    fn open(&mut self, mut el: Element) {
         self.flush();
+        if !el.tag.is_empty() {
+            if self.depth >= MAX_DEPTH {
+                el = element("", Vec::new());
+            } else {
+                self.depth += 1;
+            }
+        }
         self.stack.push(el);
     }
 
     fn close(&mut self) {
         self.flush();
         let Some(el) = self.stack.pop() else { return };
+        if !el.tag.is_empty() {
+            self.depth = self.depth.saturating_sub(1);
+        }
         if el.tag.is_empty() {
             let children = self.children();
             for child in el.children {

@@ -34,18 +34,28 @@
 //!   references in the tail, but a reference whose definition arrives *after* its block settled
 //!   stays unlinked (the whole-document render would link it), and a label defined twice resolves
 //!   to the first definition only if both are in settled text.
-//! - Cost per push is linear in the tail. A single giant block (a long list — its tightness is
-//!   decided by its last items —, a long table, code block or paragraph) is the inherent worst
-//!   case: it is re-parsed on each push until it closes.
+//! - A single giant open block (a long list — its tightness is decided by its last items —, a
+//!   long table, an unclosed code fence, a paragraph without line breaks) cannot be settled, and
+//!   re-parsing it on every push would cost O(n²) over the reply. Once the tail passes
+//!   [`LAZY_TAIL`] bytes it is re-parsed only when it has grown by a quarter since its last
+//!   parse; in between, a push hands its text on as [`Update::appended`], shown as plain text
+//!   after the tail until the next parse. Parsing then costs O(n) over the whole reply (a
+//!   geometric series), each push O(its delta) on average, and `finish` is exact as always.
 //!
 //! Must not depend on the DOM; the widget applies [`Update`]s.
 
 use super::build::{self, Defs};
 use super::Node;
 
+/// Tails longer than this are re-parsed only after growing by a quarter (see the module docs).
+pub const LAZY_TAIL: usize = 16 * 1024;
+
 /// What one push changed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Update {
+    /// Text to show, as is, after the current tail, without re-rendering anything: a push into
+    /// a giant open block between two of its parses. The next update with a `tail` replaces it.
+    pub appended: Option<String>,
     /// Blocks that became settled with this push, in order; they never change again and follow
     /// the blocks settled before.
     pub settled: Vec<Node>,
@@ -64,6 +74,10 @@ pub struct IncrementalMarkdown {
     /// Link reference definitions from settled text.
     defs: Defs,
     tail: Vec<Node>,
+    /// Length of the tail at its last parse (for the lazy re-parse of giant open blocks).
+    parsed_tail_len: usize,
+    /// `source.len()` at the last parse or lazy push: text after it is new.
+    handed_on: usize,
     last_parse_len: usize,
     total_parse_len: usize,
 }
@@ -124,6 +138,24 @@ impl IncrementalMarkdown {
     }
 
     fn step(&mut self, finish: bool) -> Update {
+        let tail_len = self.source.len() - self.settled_end;
+        if !finish
+            && tail_len > LAZY_TAIL
+            && tail_len < self.parsed_tail_len + self.parsed_tail_len / 4
+        {
+            self.last_parse_len = 0;
+            // The next parse must replace the shown tail and this text, even if it renders the
+            // same as the last one.
+            self.tail.clear();
+            let new = self.source.get(self.handed_on..).unwrap_or("").to_owned();
+            self.handed_on = self.source.len();
+            return Update {
+                appended: Some(new),
+                tail_unchanged: false,
+                ..Update::default()
+            };
+        }
+        self.handed_on = self.source.len();
         let text = self.source.get(self.settled_end..).unwrap_or("");
         self.last_parse_len = text.len();
         self.total_parse_len += text.len();
@@ -159,12 +191,14 @@ impl IncrementalMarkdown {
             }
         }
         self.settled_end += cut_byte;
+        self.parsed_tail_len = bytes.len() - cut_byte;
 
         let mut settled = parsed.nodes;
         let tail = settled.split_off(cut_node.min(settled.len()));
         let tail_unchanged = settled.is_empty() && tail == self.tail;
         self.tail.clone_from(&tail);
         Update {
+            appended: None,
             settled,
             tail,
             tail_unchanged,

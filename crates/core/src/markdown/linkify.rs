@@ -32,9 +32,10 @@ pub(crate) fn linkify(text: &str, out: &mut dyn FnMut(Node)) {
     let b = text.as_bytes();
     let mut plain_from = 0;
     let mut i = 0;
+    let mut run = RunEnd::default();
     while i < b.len() {
         let found = if at_boundary(b, i) {
-            url_at(b, i).map(|(end, www)| (i, end, if www { "http://" } else { "" }))
+            url_at(b, i, &mut run).map(|(end, www)| (i, end, if www { "http://" } else { "" }))
         } else {
             None
         };
@@ -106,9 +107,44 @@ fn valid_domain(domain: &[u8]) -> bool {
     !last.is_empty() && !second.is_empty() && !last.contains(&b'_') && !second.contains(&b'_')
 }
 
+/// Where the run of non-space bytes that holds a position ends (at whitespace or `<`), remembered
+/// across calls: the linkifier asks for positions in increasing order, and a text without spaces
+/// but with many link candidates (`(http://x` × 100 000) must not be scanned once per candidate.
+#[derive(Default)]
+struct RunEnd {
+    /// The last run found, as (a position in it, its end).
+    known: Option<(usize, usize)>,
+}
+
+impl RunEnd {
+    fn at(&mut self, b: &[u8], from: usize) -> usize {
+        match self.known {
+            Some((start, end)) if start <= from && from <= end => end,
+            _ => {
+                let mut end = from;
+                while b
+                    .get(end)
+                    .is_some_and(|&c| !c.is_ascii_whitespace() && c != b'<')
+                {
+                    end += 1;
+                }
+                self.known = Some((from, end));
+                end
+            }
+        }
+    }
+}
+
+/// No domain name is longer (DNS allows 253 bytes); also bounds the work per link candidate.
+const MAX_DOMAIN: usize = 255;
+/// Bare URLs longer than this stay text (a `[label](url)` link is not limited). Real ones are far
+/// shorter, and it bounds the work per candidate: text without spaces can hold a candidate every
+/// few bytes, and each one's end is found by trimming back from the end of its run.
+const MAX_BARE_URL: usize = 2048;
+
 /// The end of an `http://`, `https://` or `www.` autolink starting at `i`, and whether it was
 /// a `www.` one (which links to `http://`).
-fn url_at(b: &[u8], i: usize) -> Option<(usize, bool)> {
+fn url_at(b: &[u8], i: usize, run: &mut RunEnd) -> Option<(usize, bool)> {
     let (domain_start, www) = if starts_with_ignore_case(b, i, b"https://") {
         (i + 8, false)
     } else if starts_with_ignore_case(b, i, b"http://") {
@@ -118,25 +154,43 @@ fn url_at(b: &[u8], i: usize) -> Option<(usize, bool)> {
     } else {
         return None;
     };
-    let mut end = domain_start;
-    while b
-        .get(end)
-        .is_some_and(|&c| !c.is_ascii_whitespace() && c != b'<')
-    {
-        end += 1;
-    }
-    let end = trim_trailing(b, i, end);
+    let run_end = run.at(b, domain_start);
+    // The domain first: it is short, and most candidates fail there, before any O(link) work.
     let mut domain_end = domain_start;
-    while domain_end < end && b.get(domain_end).is_some_and(|&c| is_domain_byte(c)) {
+    while domain_end < run_end && b.get(domain_end).is_some_and(|&c| is_domain_byte(c)) {
         domain_end += 1;
+        if domain_end - domain_start > MAX_DOMAIN {
+            return None;
+        }
     }
+    // Trimming only ever removes a trailing `.` or `_` from the domain itself.
     let domain = b.get(domain_start..domain_end)?;
+    let bare = domain.len()
+        - domain
+            .iter()
+            .rev()
+            .take_while(|&&c| matches!(c, b'.' | b'_'))
+            .count();
+    if !valid_domain(domain) && !valid_domain(domain.get(..bare)?) {
+        return None;
+    }
+    if run_end - i > MAX_BARE_URL {
+        return None;
+    }
+    let end = trim_trailing(b, i, run_end);
+    let domain = b.get(domain_start..domain_end.min(end))?;
     valid_domain(domain).then_some((end, www))
 }
 
 /// GFM: trailing `?!.,:*_~'"` are not part of an autolink, nor an unbalanced trailing `)`, nor a
 /// trailing entity-like `&name;`.
+///
+/// The parentheses are counted once: trimming `)` after `)` must not recount the link each time
+/// (`https://a.b` + `)` × 200 000).
 fn trim_trailing(b: &[u8], start: usize, mut end: usize) -> usize {
+    let link = b.get(start..end).unwrap_or(&[]);
+    let open = link.iter().filter(|&&c| c == b'(').count();
+    let mut close = link.iter().filter(|&&c| c == b')').count();
     loop {
         let Some(&last) = end.checked_sub(1).and_then(|p| b.get(p)) else {
             return end;
@@ -144,22 +198,22 @@ fn trim_trailing(b: &[u8], start: usize, mut end: usize) -> usize {
         if end <= start {
             return end;
         }
-        let link = b.get(start..end).unwrap_or(&[]);
         if matches!(
             last,
             b'?' | b'!' | b'.' | b',' | b':' | b'*' | b'_' | b'~' | b'\'' | b'"'
         ) {
             end -= 1;
         } else if last == b')' {
-            let open = link.iter().filter(|&&c| c == b'(').count();
-            let close = link.iter().filter(|&&c| c == b')').count();
             if close > open {
                 end -= 1;
+                close -= 1;
             } else {
                 return end;
             }
         } else if last == b';' {
-            let name = link
+            let name = b
+                .get(start..end)
+                .unwrap_or(&[])
                 .iter()
                 .rev()
                 .skip(1)

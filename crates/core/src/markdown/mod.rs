@@ -35,7 +35,7 @@ mod build;
 mod incremental;
 mod linkify;
 
-pub use incremental::{IncrementalMarkdown, Update};
+pub use incremental::{IncrementalMarkdown, Update, LAZY_TAIL};
 pub use linkify::safe_href;
 
 /// A sanitized, DOM-agnostic tree. The widget turns it into DOM nodes with createElement /

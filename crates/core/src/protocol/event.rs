@@ -170,4 +170,7 @@ pub enum DecodeError {
     /// The body ended inside an SSE event whose data is not complete JSON.
     #[error("stream ended inside an event")]
     Truncated,
+    /// A line (or an SSE event's data) longer than the decoder keeps was dropped.
+    #[error("a line over 8 MB was dropped")]
+    LineTooLong,
 }

@@ -5,11 +5,22 @@
 //! byte is scanned once and copied at most once (only the unfinished tail of a chunk is
 //! buffered), so the cost is linear in the body. No dependency beyond `memchr`.
 
+/// The longest line kept. Real lines (a text delta, a tool result) are far shorter; without a
+/// limit a body that never sends a newline would grow the buffer until the tab runs out of
+/// memory. A longer line is dropped whole and reported as [`LineTooLong`].
+pub(crate) const MAX_LINE: usize = 8 * 1024 * 1024;
+
+/// A line over [`MAX_LINE`] bytes was dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LineTooLong;
+
 /// Splits pushed bytes into lines without their terminators.
 #[derive(Debug, Default)]
 pub(crate) struct LineBuffer {
     /// The unfinished line carried over from earlier chunks.
     partial: Vec<u8>,
+    /// The current line passed [`MAX_LINE`]: its bytes are dropped until it ends.
+    overlong: bool,
     /// The previous chunk ended in CR: an LF at the start of the next one belongs to it.
     skip_lf: bool,
     /// SSE ends lines at CR, LF or CRLF; the v4 stream only at LF (its SDK splits on `\n` and
@@ -21,13 +32,18 @@ impl LineBuffer {
     pub(crate) fn new(cr_ends_line: bool) -> Self {
         LineBuffer {
             partial: Vec::new(),
+            overlong: false,
             skip_lf: false,
             cr_ends_line,
         }
     }
 
     /// Calls `on_line` for every line completed by `bytes`, in order.
-    pub(crate) fn feed(&mut self, mut bytes: &[u8], mut on_line: impl FnMut(&[u8])) {
+    pub(crate) fn feed(
+        &mut self,
+        mut bytes: &[u8],
+        mut on_line: impl FnMut(Result<&[u8], LineTooLong>),
+    ) {
         if self.skip_lf {
             if let Some((&b'\n', rest)) = bytes.split_first() {
                 bytes = rest;
@@ -49,24 +65,35 @@ impl LineBuffer {
                     None => self.skip_lf = true,
                 }
             }
-            if self.partial.is_empty() {
-                on_line(trim_cr(line, self.cr_ends_line));
+            if self.overlong || self.partial.len() + line.len() > MAX_LINE {
+                self.overlong = false;
+                self.partial.clear();
+                on_line(Err(LineTooLong));
+            } else if self.partial.is_empty() {
+                on_line(Ok(trim_cr(line, self.cr_ends_line)));
             } else {
                 self.partial.extend_from_slice(line);
-                on_line(trim_cr(&self.partial, self.cr_ends_line));
+                on_line(Ok(trim_cr(&self.partial, self.cr_ends_line)));
                 self.partial.clear();
             }
             bytes = rest;
         }
-        self.partial.extend_from_slice(bytes);
+        if self.overlong || self.partial.len() + bytes.len() > MAX_LINE {
+            self.overlong = true;
+            self.partial = Vec::new();
+        } else {
+            self.partial.extend_from_slice(bytes);
+        }
     }
 
     /// At the end of the body: the unterminated last line, if any (the v4 SDK parses it too).
-    pub(crate) fn flush(&mut self, mut on_line: impl FnMut(&[u8])) {
+    pub(crate) fn flush(&mut self, mut on_line: impl FnMut(Result<&[u8], LineTooLong>)) {
         self.skip_lf = false;
-        if !self.partial.is_empty() {
+        if std::mem::take(&mut self.overlong) {
+            on_line(Err(LineTooLong));
+        } else if !self.partial.is_empty() {
             let partial = std::mem::take(&mut self.partial);
-            on_line(trim_cr(&partial, self.cr_ends_line));
+            on_line(Ok(trim_cr(&partial, self.cr_ends_line)));
         }
     }
 
@@ -96,11 +123,46 @@ mod tests {
     fn split(chunks: &[&[u8]], cr: bool) -> Vec<String> {
         let mut lb = LineBuffer::new(cr);
         let mut out = Vec::new();
+        let mut push = |l: Result<&[u8], LineTooLong>| {
+            out.push(match l {
+                Ok(l) => String::from_utf8_lossy(l).into_owned(),
+                Err(LineTooLong) => "<too long>".to_owned(),
+            })
+        };
         for c in chunks {
-            lb.feed(c, |l| out.push(String::from_utf8_lossy(l).into_owned()));
+            lb.feed(c, &mut push);
         }
-        lb.flush(|l| out.push(String::from_utf8_lossy(l).into_owned()));
+        lb.flush(&mut push);
         out
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_dropped_whole_without_being_kept() {
+        let big = vec![b'x'; MAX_LINE / 4 + 1];
+        let mut lb = LineBuffer::new(false);
+        let mut out = Vec::new();
+        lb.feed(b"0:\"a\"\n", |l| out.push(l.map(<[u8]>::to_vec)));
+        for _ in 0..5 {
+            lb.feed(&big, |l| out.push(l.map(<[u8]>::to_vec)));
+            assert!(lb.partial.len() <= MAX_LINE, "the buffer stays bounded");
+        }
+        lb.feed(b"tail\n0:\"b\"\n", |l| out.push(l.map(<[u8]>::to_vec)));
+        assert_eq!(
+            out,
+            vec![
+                Ok(b"0:\"a\"".to_vec()),
+                Err(LineTooLong),
+                Ok(b"0:\"b\"".to_vec())
+            ]
+        );
+        // Cut off by the end of the body, it is reported too.
+        lb.feed(&big, |_| {});
+        for _ in 0..4 {
+            lb.feed(&big, |_| {});
+        }
+        let mut end = Vec::new();
+        lb.flush(|l| end.push(l.map(<[u8]>::to_vec)));
+        assert_eq!(end, vec![Err(LineTooLong)]);
     }
 
     #[test]

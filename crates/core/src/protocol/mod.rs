@@ -173,7 +173,8 @@ impl Decoder {
     pub fn push_into(&mut self, bytes: &[u8], out: &mut Vec<StreamEvent>) {
         if let State::Sniff(buf) = &mut self.state {
             buf.extend_from_slice(bytes);
-            match sniff(buf, false) {
+            let give_up = buf.len() > SNIFF_LIMIT;
+            match sniff(buf, give_up).or(give_up.then_some(Format::PlainText)) {
                 Some(format) => {
                     let buf = std::mem::take(buf);
                     self.state = state_for(format);
@@ -243,8 +244,15 @@ fn state_for(format: Format) -> State {
     }
 }
 
-fn v4_line(line: &[u8], at_start: &mut bool, out: &mut Vec<StreamEvent>) {
-    let mut line = line;
+fn v4_line(
+    line: Result<&[u8], lines::LineTooLong>,
+    at_start: &mut bool,
+    out: &mut Vec<StreamEvent>,
+) {
+    let Ok(mut line) = line else {
+        out.push(too_long());
+        return;
+    };
     if *at_start {
         *at_start = false;
         if let Some(rest) = line.strip_prefix(BOM) {
@@ -266,6 +274,7 @@ fn sse_event(ev: SseEvent<'_>, format: &mut Format, refine: bool, out: &mut Vec<
             line: line.to_owned(),
             error: DecodeError::UnknownSseField(field.to_owned()),
         }),
+        SseEvent::TooLong => out.push(too_long()),
         SseEvent::Truncated(data) => {
             if !data.trim().is_empty() {
                 out.push(StreamEvent::Malformed {
@@ -277,7 +286,18 @@ fn sse_event(ev: SseEvent<'_>, format: &mut Format, refine: bool, out: &mut Vec<
     }
 }
 
+fn too_long() -> StreamEvent {
+    StreamEvent::Malformed {
+        line: String::new(),
+        error: DecodeError::LineTooLong,
+    }
+}
+
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// After this many bytes without a decision the format is decided from what is there, so a
+/// body of blank lines or one endless first line is not re-scanned on every chunk.
+const SNIFF_LIMIT: usize = 4096;
 
 /// Decides the format from the start of the body, or `None` if more bytes are needed. Looks at
 /// no more than the blank lines before the first non-empty line plus six bytes of it, so the

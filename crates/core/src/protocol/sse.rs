@@ -21,7 +21,7 @@
 //! reported as [`SseEvent::Truncated`]. In plain WHATWG mode (`json_lines: false`) none of this
 //! applies and an event without its blank line is not emitted, as in `eventsource-parser`.
 
-use super::lines::LineBuffer;
+use super::lines::{LineBuffer, LineTooLong, MAX_LINE};
 
 /// What the framer hands on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +33,8 @@ pub enum SseEvent<'a> {
     UnknownField { line: &'a str, field: &'a str },
     /// The body ended inside an event (JSON-lines mode only).
     Truncated(&'a str),
+    /// A line, or an event's data, passed the decoder's limit and was dropped.
+    TooLong,
 }
 
 /// Incremental SSE framer.
@@ -62,19 +64,38 @@ impl SseFramer {
     /// Feeds bytes; `on_event` gets every event they complete, in order.
     pub fn feed(&mut self, bytes: &[u8], mut on_event: impl FnMut(SseEvent<'_>)) {
         let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(bytes, |line| self.line(line, &mut on_event));
+        lines.feed(bytes, |line| self.any_line(line, &mut on_event));
         self.lines = lines;
     }
 
     /// Ends the body: reads an unterminated last line and reports incomplete data.
     pub fn finish(&mut self, mut on_event: impl FnMut(SseEvent<'_>)) {
         let mut lines = std::mem::take(&mut self.lines);
-        lines.flush(|line| self.line(line, &mut on_event));
+        lines.flush(|line| self.any_line(line, &mut on_event));
         self.lines = lines;
         if self.json_lines && self.has_data {
             on_event(SseEvent::Truncated(&self.data));
         }
         self.reset_data();
+    }
+
+    fn any_line(
+        &mut self,
+        line: Result<&[u8], LineTooLong>,
+        on_event: &mut impl FnMut(SseEvent<'_>),
+    ) {
+        match line {
+            Ok(line) => self.line(line, on_event),
+            Err(LineTooLong) => {
+                self.reset_data();
+                on_event(SseEvent::TooLong);
+            }
+        }
+        // Many data lines of one event add up too.
+        if self.data.len() > MAX_LINE {
+            self.reset_data();
+            on_event(SseEvent::TooLong);
+        }
     }
 
     fn line(&mut self, line: &[u8], on_event: &mut impl FnMut(SseEvent<'_>)) {

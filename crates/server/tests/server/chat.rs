@@ -361,10 +361,14 @@ async fn dev_settings_and_reset() {
     let t = s.anonymous().await;
     let slug = s.conversation(&t, false).await;
     let h = s.get("/__dev/health", None).await;
-    assert!(h.has_cors());
+    assert_eq!(
+        h.header("access-control-allow-origin"),
+        None,
+        "no page asked, so no CORS"
+    );
     assert_eq!(
         h.json(),
-        json!({ "ok": true, "format": "v4", "chunking": "token", "paceMs": 0, "chunkChars": null, "corsGaps": false, "pendingFaults": 0 })
+        json!({ "ok": true, "format": "v4", "chunking": "token", "paceMs": 0, "chunkChars": null, "corsGaps": false, "pendingFaults": 0, "realtime": true, "realtimeConnections": 0 })
     );
     let v = s
         .dev(
@@ -389,4 +393,34 @@ async fn dev_settings_and_reset() {
         500,
         "conversations are forgotten"
     );
+}
+
+/// A body with no message is malformed like any other: a 400 the widget can read (with CORS,
+/// even where Helper's own server would throw), and nothing is stored or streamed.
+#[tokio::test]
+async fn chat_without_a_message_is_a_400_with_cors() {
+    for gaps in [false, true] {
+        let s = if gaps {
+            gap_server().await
+        } else {
+            default_server().await
+        };
+        let t = s.anonymous().await;
+        let slug = s.conversation(&t, false).await;
+        for body in [
+            json!({ "conversationSlug": slug }),
+            json!({ "conversationSlug": slug, "message": null }),
+            json!({ "conversationSlug": slug, "messages": [] }),
+            json!({ "conversationSlug": slug, "message": "refund" }),
+        ] {
+            let r = s.post("/api/chat", Some(&t), body.clone()).await;
+            r.assert_error(400, "Message is required");
+            assert!(r.has_cors(), "{body} (gaps={gaps})");
+        }
+        let c = s
+            .get(&format!("/api/chat/conversation/{slug}"), Some(&t))
+            .await
+            .json();
+        assert_eq!(c["messages"], json!([]));
+    }
 }

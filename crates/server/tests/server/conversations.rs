@@ -383,3 +383,36 @@ async fn contact_form_creates_an_open_conversation_for_that_email() {
         assert!(r.has_cors());
     }
 }
+
+#[tokio::test]
+async fn message_events_are_accepted_without_cors_as_in_helper() {
+    let s = gap_server().await;
+    let t = s.anonymous().await;
+    let (slug, reaction_path) = s.answered_conversation(&t).await;
+    let path = format!("{reaction_path}/event");
+    let event = json!({ "type": "reasoning_toggled", "changes": { "isVisible": true } });
+    let r = s.post(&path, Some(&t), event.clone()).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json(), json!({ "success": true }));
+    assert!(!r.has_cors(), "Helper's event route sets no CORS headers");
+    assert_eq!(s.send("OPTIONS", &path, None, None).await.status, 405);
+
+    let bad = s.post(&path, Some(&t), json!({ "type": "clicked" })).await;
+    bad.assert_error(400, "Invalid event payload");
+    let r = s
+        .post(
+            &format!("/api/chat/conversation/{slug}/message/x/event"),
+            Some(&t),
+            event.clone(),
+        )
+        .await;
+    r.assert_error(400, "Invalid message ID");
+    let r = s
+        .post(
+            &format!("/api/chat/conversation/{slug}/message/1/event"),
+            Some(&t),
+            event,
+        )
+        .await;
+    assert_eq!(r.status, 500, "Helper's lookup throws");
+}

@@ -31,7 +31,6 @@ async fn preflights_answer_every_route_with_its_methods() {
         ("/api/chat/conversation/abc/message", "POST, OPTIONS"),
         ("/api/chat/conversation/abc/message/1", "POST, OPTIONS"),
         ("/api/chat/contact", "POST, OPTIONS"),
-        ("/__dev/fault", "GET, POST, OPTIONS"),
     ] {
         let r = s.send("OPTIONS", path, None, None).await;
         assert_eq!(r.status, 204, "{path}");
@@ -116,8 +115,112 @@ async fn gaps_can_be_switched_at_runtime() {
         .get("/api/chat/conversation/nope", Some(&t))
         .await
         .has_cors());
-    assert!(
-        s.get("/__dev/health", None).await.has_cors(),
-        "dev routes always have CORS"
+    let health = s
+        .as_page("GET", "/__dev/health", "http://127.0.0.1:9", None)
+        .await;
+    assert_eq!(
+        health.header("access-control-allow-origin"),
+        Some("http://127.0.0.1:9"),
+        "the gap flag is about Helper's routes; loopback pages keep the dev routes"
     );
+}
+
+/// What a website on another origin could do to a running dev server: read an HMAC signed
+/// with the server's secret, or change its state with a "simple" (no preflight) POST.
+#[tokio::test]
+async fn dev_routes_refuse_pages_on_other_origins() {
+    let s = default_server().await;
+    s.dev("/__dev/fault", json!({ "kind": "one-byte" })).await;
+    for origin in [
+        "https://evil.example",
+        "http://127.0.0.1.evil.example",
+        "http://localhost.evil.example:8080",
+        "null",
+    ] {
+        let r = s
+            .as_page("GET", "/__dev/hmac?email=a%40b.co", origin, None)
+            .await;
+        r.assert_error(403, "Dev routes answer only loopback pages");
+        assert_eq!(r.header("access-control-allow-origin"), None, "{origin}");
+        assert!(!r.body.contains("emailHash"), "{origin}");
+        let r = s.as_page("POST", "/__dev/reset", origin, Some("{}")).await;
+        assert_eq!(r.status, 403, "{origin}");
+        let r = s.as_page("OPTIONS", "/__dev/settings", origin, None).await;
+        assert_eq!(r.status, 403, "{origin}: no preflight either");
+        assert_eq!(r.header("access-control-allow-origin"), None, "{origin}");
+    }
+    assert_eq!(
+        s.get("/__dev/health", None).await.json()["pendingFaults"],
+        1,
+        "the refused reset changed nothing"
+    );
+
+    // DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 is
+    // same-origin with the server, and a same-origin GET carries no Origin header; the Host
+    // header still names the attacker's host.
+    let port = s.url.rsplit(':').next().unwrap();
+    let r = s
+        .raw(
+            &format!("GET /__dev/hmac?email=a%40b.co HTTP/1.1\r\nHost: evil.example:{port}"),
+            b"",
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+
+    // Helper's own routes are not the dev server's to restrict: any origin, as Helper answers.
+    let r = s
+        .as_page(
+            "POST",
+            "/api/widget/session",
+            "https://evil.example",
+            Some("{}"),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.has_cors());
+}
+
+/// Test pages on loopback origins (the e2e host page signs a fresh HMAC this way), and tools
+/// that send no Origin at all (the e2e harness, the benchmark's Node driver, curl).
+#[tokio::test]
+async fn dev_routes_serve_loopback_pages_and_tools() {
+    let s = default_server().await;
+    for origin in [
+        "http://127.0.0.1:8080",
+        "http://localhost:3000",
+        "http://[::1]:5173",
+        "https://127.0.0.2",
+    ] {
+        let r = s
+            .as_page("GET", "/__dev/hmac?email=a%40b.co", origin, None)
+            .await;
+        assert_eq!(r.status, 200, "{origin}: {}", r.body);
+        assert_eq!(r.header("access-control-allow-origin"), Some(origin));
+        assert_eq!(r.header("vary"), Some("Origin"));
+        let r = s.as_page("OPTIONS", "/__dev/fault", origin, None).await;
+        assert_eq!(r.status, 204, "{origin}");
+        assert_eq!(r.header("access-control-allow-origin"), Some(origin));
+        assert_eq!(
+            r.header("access-control-allow-methods"),
+            Some("GET, POST, OPTIONS")
+        );
+        assert_eq!(
+            r.header("access-control-allow-headers"),
+            Some("Content-Type, Authorization")
+        );
+    }
+    let r = s.get("/__dev/health", None).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("access-control-allow-origin"), None);
+    let port = s.url.rsplit(':').next().unwrap();
+    for host in [
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+        "127.0.0.1".into(),
+    ] {
+        let r = s
+            .raw(&format!("GET /__dev/health HTTP/1.1\r\nHost: {host}"), b"")
+            .await;
+        assert_eq!(r.status, 200, "{host}: {}", r.body);
+    }
 }

@@ -196,3 +196,16 @@ async fn every_protected_route_wants_a_bearer_token() {
         .await
         .assert_error(401, "Invalid session token");
 }
+
+#[tokio::test]
+async fn a_token_lifetime_past_the_end_of_time_saturates() {
+    let s = start(Options {
+        token_ttl: Some(Duration::from_secs(u64::MAX)),
+        ..Options::default()
+    })
+    .await;
+    let r = s.session_with(json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let token = r.json()["token"].as_str().unwrap().to_string();
+    assert_eq!(s.claims(&token).exp, u64::MAX);
+}
