@@ -39,3 +39,17 @@ pub fn stringify(value: &Value) -> String {
         .and_then(|text| text.as_string())
         .unwrap_or_default()
 }
+
+/// A JSON object of `fields` (serde_json's map keeps keys sorted, as `json!` gives them).
+///
+/// Used instead of `serde_json::json!` with interpolated values: the macro runs each value
+/// through `to_value(..).unwrap()`, whose panic message links serde_json's error `Debug` and
+/// with it `str` escaping for `{:?}`. One shared, non-generic copy.
+#[inline(never)]
+pub fn object(fields: Vec<(&str, Value)>) -> Value {
+    let mut map = serde_json::Map::new();
+    for (key, value) in fields {
+        map.insert(key.to_owned(), value);
+    }
+    Value::Object(map)
+}

@@ -15,6 +15,7 @@ pub mod timeout;
 pub use session::SessionSource;
 pub use timeout::Deadline;
 
+use crate::json;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde_json::{Map, Value};
@@ -137,7 +138,7 @@ impl StoredMessage {
         // A string, or a number (or anything else) as its JSON text.
         let id = match required(&mut fields, "id")? {
             Value::String(s) => s,
-            other => crate::json::stringify(&other),
+            other => json::stringify(&other),
         };
         let content = match fields.remove("content") {
             None => String::new(),
@@ -258,7 +259,7 @@ impl Api {
         abort: &web_sys::AbortSignal,
     ) -> Result<String, ApiError> {
         let deadline = Deadline::new(timeout::REQUEST_MS, Some(abort))?;
-        let body = serde_json::json!({ "isPrompt": is_prompt });
+        let body = json::object(vec![("isPrompt", is_prompt.into())]);
         self.authed(|token| {
             let request = self
                 .post("/api/chat/conversation", &token)
@@ -311,19 +312,21 @@ impl Api {
         deadline: &Deadline,
     ) -> Result<ReplyBody, ApiError> {
         // The shape Helper's own widget sends (helper-api.md §1.3).
-        let body = serde_json::json!({
-            "id": slug,
-            "message": {
-                "id": message_id,
-                "role": "user",
-                "content": content,
-                "parts": [{ "type": "text", "text": content }],
-            },
-            "conversationSlug": slug,
-            "readPageTool": null,
-            "guideEnabled": false,
-            "isToolResult": false,
-        });
+        let text_part = json::object(vec![("type", "text".into()), ("text", content.into())]);
+        let message = json::object(vec![
+            ("id", message_id.into()),
+            ("role", "user".into()),
+            ("content", content.into()),
+            ("parts", Value::Array(vec![text_part])),
+        ]);
+        let body = json::object(vec![
+            ("id", slug.into()),
+            ("message", message),
+            ("conversationSlug", slug.into()),
+            ("readPageTool", Value::Null),
+            ("guideEnabled", false.into()),
+            ("isToolResult", false.into()),
+        ]);
         self.authed(|token| {
             let request = self
                 .post("/api/chat", &token)
@@ -355,7 +358,7 @@ async fn send_json(request: RequestBuilder, body: &Value) -> Result<Response, Ap
     // What gloo-net's `.json(body)` sends, without serde_json's writer in the wasm.
     let request = request
         .header("Content-Type", "application/json")
-        .body(crate::json::stringify(body))
+        .body(json::stringify(body))
         .map_err(ApiError::from_gloo)?;
     let response = request.send().await.map_err(ApiError::from_gloo)?;
     checked(response).await

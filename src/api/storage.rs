@@ -2,7 +2,8 @@
 //! anonymous session token and the panel's open state are the loader's, in `sdk.js`.) Storage can be missing or throw (privacy modes, sandboxed frames,
 //! quota): then the widget simply forgets, it never fails.
 
-use serde_json::{json, Value};
+use crate::json;
+use serde_json::Value;
 
 const CONVERSATION: &str = "helper_widget_rs_conversation";
 
@@ -27,7 +28,10 @@ pub fn set_conversation(owner: &str, slug: Option<&str>) {
         let _ = match slug {
             Some(slug) => s.set_item(
                 CONVERSATION,
-                &crate::json::stringify(&json!({ "owner": owner, "slug": slug })),
+                &json::stringify(&json::object(vec![
+                    ("owner", owner.into()),
+                    ("slug", slug.into()),
+                ])),
             ),
             None => s.remove_item(CONVERSATION),
         };

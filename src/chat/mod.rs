@@ -13,10 +13,10 @@ pub use store::{Failure, RetryTarget, Row, Status, Store};
 
 use crate::api::{storage, Api, ApiError};
 use crate::events;
+use crate::json;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use helper_widget_core::chat::{Role, TurnFailure};
 use leptos::prelude::*;
-use serde_json::json;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -169,7 +169,10 @@ impl Chat {
     fn session_problem(&self, e: &ApiError) {
         if let ApiError::Session(message) = e {
             self.store.notice.set(Some(message.clone()));
-            events::emit("error", events::detail(json!({ "message": message })));
+            events::emit(
+                "error",
+                events::detail(json::object(vec![("message", message.as_str().into())])),
+            );
         } else {
             // Not fatal: the next call tries again. But a visitor who opens the panel now should
             // know why an answer may not come.
@@ -271,7 +274,11 @@ impl Chat {
         ));
         events::emit(
             "message",
-            events::detail(json!({ "role": "user", "content": content, "id": client_id })),
+            events::detail(json::object(vec![
+                ("role", "user".into()),
+                ("content", content.into()),
+                ("id", client_id.as_str().into()),
+            ])),
         );
         self.alive.get().then(|| RetryTarget {
             row_key: key,
@@ -334,9 +341,11 @@ impl Chat {
                     let content = row.text.get_untracked();
                     events::emit(
                         "message",
-                        events::detail(
-                            json!({ "role": "assistant", "content": content, "id": row.public_id() }),
-                        ),
+                        events::detail(json::object(vec![
+                            ("role", "assistant".into()),
+                            ("content", content.into()),
+                            ("id", row.public_id().into()),
+                        ])),
                     );
                 }
             }
@@ -363,7 +372,10 @@ impl Chat {
             message: message.clone(),
             retry,
         }));
-        events::emit("error", events::detail(json!({ "message": message })));
+        events::emit(
+            "error",
+            events::detail(json::object(vec![("message", message.as_str().into())])),
+        );
     }
 
     /// Records a newly created conversation.
@@ -372,7 +384,7 @@ impl Chat {
         storage::set_conversation(&self.owner, Some(slug));
         events::emit(
             "conversation",
-            events::detail(json!({ "conversationSlug": slug })),
+            events::detail(json::object(vec![("conversationSlug", slug.into())])),
         );
     }
 

@@ -5,11 +5,11 @@
 use super::{Chat, RetryTarget, Row, Status};
 use crate::api::{timeout, ApiError, Deadline};
 use crate::events;
+use crate::json;
 use futures::StreamExt;
 use helper_widget_core::chat::{Reply, ReplyChange, TurnFailure};
 use helper_widget_core::protocol::Decoder;
 use leptos::prelude::*;
-use serde_json::json;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 
@@ -162,7 +162,7 @@ fn apply(
                 let slug = chat.store.slug.get_untracked();
                 events::emit(
                     "escalated",
-                    events::detail(json!({ "conversationSlug": slug })),
+                    events::detail(json::object(vec![("conversationSlug", slug.into())])),
                 );
                 if !chat.alive() {
                     return Applied::Destroyed;

@@ -108,6 +108,20 @@ fn reference_definitions_in_settled_text_still_resolve() {
 }
 
 #[test]
+fn settled_definitions_match_labels_by_unicode_case_folding() {
+    // "Straße" and "STRASSE" are the same label only under full case folding (ß folds to "ss"),
+    // which is how pulldown-cmark matches them within one parse; a settled definition must
+    // resolve the same way.
+    let doc = "[Straße]: https://example.com/s\n\nFirst para.\n\nSecond para.\n\nSee [STRASSE].\n";
+    let chars: Vec<&str> = doc
+        .char_indices()
+        .map(|(i, c)| &doc[i..i + c.len_utf8()])
+        .collect();
+    check_stream(&chars, true);
+    assert!(html(&render(doc)).contains("href=\"https://example.com/s\""));
+}
+
+#[test]
 fn known_limit_definition_after_settled_use() {
     // Documented limit: the use settles before its definition arrives.
     let doc = "See [docs].\n\nMore.\n\nAnd more.\n\n[docs]: https://example.com\n";
