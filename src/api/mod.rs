@@ -16,7 +16,6 @@ pub use session::SessionSource;
 pub use timeout::Deadline;
 
 use crate::json;
-use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
@@ -73,7 +72,11 @@ impl ApiError {
     }
 }
 
-type SessionFuture = Shared<LocalBoxFuture<'static, Result<Rc<str>, ApiError>>>;
+/// The session request in flight: a promise any number of callers can await, and the slot its
+/// result lands in. (A promise rather than a shared Rust future: the widget already links the
+/// promise machinery, and a `Shared` future costs its own kilobytes of wasm.)
+type PendingSession = (js_sys::Promise, SessionSlot);
+type SessionSlot = Rc<RefCell<Option<Result<Rc<str>, ApiError>>>>;
 
 /// A client bound to one Helper deployment and one visitor.
 pub struct Api {
@@ -82,7 +85,7 @@ pub struct Api {
     sessions: SessionSource,
     refresh_auth: Option<js_sys::Function>,
     token: RefCell<Option<Rc<str>>>,
-    pending: RefCell<Option<SessionFuture>>,
+    pending: RefCell<Option<PendingSession>>,
 }
 
 /// A conversation as `GET /api/chat/conversation/{slug}` returns it.
@@ -200,27 +203,40 @@ impl Api {
         let current = self.token.borrow().clone();
         match current {
             Some(token) => Ok(token),
-            None => self.session_future().await,
+            None => self.session().await,
         }
     }
 
-    fn session_future(self: &Rc<Self>) -> SessionFuture {
-        if let Some(pending) = self.pending.borrow().clone() {
-            return pending;
-        }
-        let this = Rc::clone(self);
-        let future = async move {
-            let result = session::create(&this).await;
-            this.pending.borrow_mut().take();
-            if let Ok(token) = &result {
-                *this.token.borrow_mut() = Some(Rc::clone(token));
+    /// Starts a session request, or joins the one in flight, and returns its result.
+    async fn session(self: &Rc<Self>) -> Result<Rc<str>, ApiError> {
+        let in_flight = self.pending.borrow().clone();
+        let (promise, slot) = match in_flight {
+            Some(pending) => pending,
+            None => {
+                let slot = SessionSlot::default();
+                let this = Rc::clone(self);
+                let result_slot = Rc::clone(&slot);
+                let promise = wasm_bindgen_futures::future_to_promise(async move {
+                    let result = session::create(&this).await;
+                    if let Ok(token) = &result {
+                        *this.token.borrow_mut() = Some(Rc::clone(token));
+                    }
+                    *result_slot.borrow_mut() = Some(result);
+                    this.pending.borrow_mut().take();
+                    Ok(wasm_bindgen::JsValue::UNDEFINED)
+                });
+                *self.pending.borrow_mut() = Some((promise.clone(), Rc::clone(&slot)));
+                (promise, slot)
             }
-            result
-        }
-        .boxed_local()
-        .shared();
-        *self.pending.borrow_mut() = Some(future.clone());
-        future
+        };
+        // It never rejects: the result is in the slot.
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        let result = slot.borrow().clone();
+        result.unwrap_or_else(|| {
+            Err(ApiError::Network(
+                "the session request did not finish".into(),
+            ))
+        })
     }
 
     /// Replaces a token the server rejected. If another caller already replaced it, that new
@@ -233,7 +249,7 @@ impl Api {
             }
         }
         self.token.borrow_mut().take();
-        self.session_future().await
+        self.session().await
     }
 
     /// Runs `call` with a session token; on a 401 starts a new session once and retries.

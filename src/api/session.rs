@@ -116,17 +116,18 @@ fn expired(why: String) -> ApiError {
 /// A promise that never settles must not hold every later call: it gets
 /// [`super::timeout::REFRESH_AUTH_MS`].
 async fn refreshed_identity(refresh: &js_sys::Function) -> Result<JsValue, ApiError> {
-    use futures::future::{select, Either};
     let returned = refresh
         .call0(&JsValue::NULL)
         .map_err(|e| expired(describe(&e, "refreshAuth failed")))?;
-    let answer = JsFuture::from(js_sys::Promise::resolve(&returned));
-    let limit = super::timeout::sleep(super::timeout::REFRESH_AUTH_MS);
-    match select(answer, Box::pin(limit)).await {
-        Either::Left((Ok(value), _)) => Ok(value),
-        Either::Left((Err(e), _)) => Err(expired(describe(&e, "refreshAuth failed"))),
-        Either::Right(_) => Err(expired("refreshAuth did not answer in time".into())),
-    }
+    let answer = js_sys::Promise::resolve(&returned);
+    let limit = super::timeout::rejects_after(
+        super::timeout::REFRESH_AUTH_MS,
+        "refreshAuth did not answer in time",
+    );
+    let race = js_sys::Promise::race(&js_sys::Array::of2(&answer, &limit));
+    JsFuture::from(race)
+        .await
+        .map_err(|e| expired(describe(&e, "refreshAuth failed")))
 }
 
 fn describe(e: &JsValue, fallback: &str) -> String {

@@ -121,13 +121,15 @@ fn no_abort_controller() -> ApiError {
     ApiError::Network("this browser cannot abort requests".into())
 }
 
-/// Resolves after `ms` (for racing a promise the page controls, such as `refreshAuth()`).
-pub async fn sleep(ms: u32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = leptos::prelude::window().set_timeout_with_callback_and_timeout_and_arguments_0(
-            &resolve,
+/// A promise that rejects with `Error(message)` after `ms`, for `Promise.race` against one the
+/// page controls, such as `refreshAuth()`.
+pub fn rejects_after(ms: u32, message: &str) -> js_sys::Promise {
+    let error = js_sys::Error::new(message);
+    js_sys::Promise::new(&mut |_, reject| {
+        let _ = leptos::prelude::window().set_timeout_with_callback_and_timeout_and_arguments_1(
+            &reject,
             i32::try_from(ms).unwrap_or(i32::MAX),
+            &error,
         );
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    })
 }

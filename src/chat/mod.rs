@@ -14,7 +14,6 @@ pub use store::{Failure, RetryTarget, Row, Status, Store};
 use crate::api::{storage, Api, ApiError};
 use crate::events;
 use crate::json;
-use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use helper_widget_core::chat::{Role, TurnFailure};
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
@@ -36,8 +35,9 @@ pub struct Chat {
     alive: Cell<bool>,
     /// Aborted by `destroy()`: ends the requests that belong to no turn (restore).
     life: Option<web_sys::AbortController>,
-    /// The restore of the previous conversation, while it runs; turns wait for it.
-    restoring: RefCell<Option<Shared<LocalBoxFuture<'static, ()>>>>,
+    /// The restore of the previous conversation, while it runs; turns wait for it. (A promise,
+    /// which any number of turns can await, rather than a shared Rust future: fewer bytes.)
+    restoring: RefCell<Option<js_sys::Promise>>,
     /// Bumped when the visitor leaves the conversation (a prompt, "new conversation"): a
     /// restore that finishes after that is for a conversation no longer shown.
     generation: Cell<u64>,
@@ -74,11 +74,11 @@ impl Chat {
         let this = Rc::clone(self);
         match storage::conversation(&self.owner) {
             Some(slug) => {
-                let restore = async move { this.restore(slug).await }
-                    .boxed_local()
-                    .shared();
-                *self.restoring.borrow_mut() = Some(restore.clone());
-                leptos::task::spawn_local(restore);
+                let restore = wasm_bindgen_futures::future_to_promise(async move {
+                    this.restore(slug).await;
+                    Ok(wasm_bindgen::JsValue::UNDEFINED)
+                });
+                *self.restoring.borrow_mut() = Some(restore);
             }
             None => leptos::task::spawn_local(async move {
                 if let Err(e) = this.api.token().await {
@@ -92,7 +92,8 @@ impl Chat {
     pub async fn restored(&self) {
         let pending = self.restoring.borrow().clone();
         if let Some(restore) = pending {
-            restore.await;
+            // It never rejects: restore() handles its own errors.
+            let _ = wasm_bindgen_futures::JsFuture::from(restore).await;
         }
     }
 

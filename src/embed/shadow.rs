@@ -9,8 +9,8 @@
 use super::EmbedError;
 use web_sys::{CssStyleSheet, ShadowRoot};
 
-/// The panel's whole stylesheet.
-pub const WIDGET_CSS: &str = include_str!("../../style/widget.css");
+/// The panel's whole stylesheet, minified at build time (`build.rs`).
+pub const WIDGET_CSS: &str = crate::style::WIDGET_CSS;
 
 /// The panel's stylesheet, adopted by a shadow root until this is dropped.
 pub struct AdoptedSheet {
