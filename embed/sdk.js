@@ -29,7 +29,7 @@
   // Set for every classic <script>, async and defer included; not for modules or eval.
   const script = d.currentScript;
   if (!script) {
-    console.error("[Helper widget] load sdk.js with a plain <script src> tag; not starting");
+    console.error("[Helper widget] sdk.js must be a classic <script src>");
     return;
   }
   const scriptUrl = new URL(script.src, d.baseURI).href;
@@ -148,8 +148,6 @@
     if (ctx) {
       ctx.fillStyle = "#000";
       ctx.fillStyle = value;
-      const hex = /^#(..)(..)(..)$/.exec(ctx.fillStyle); // how an opaque sRGB colour reads back
-      if (hex) return [1, 2, 3].map((i) => parseInt(hex[i], 16));
       ctx.fillRect(0, 0, 1, 1);
       const px = ctx.getImageData(0, 0, 1, 1).data;
       return [px[0], px[1], px[2]];
