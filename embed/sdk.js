@@ -501,7 +501,8 @@
           if (dead) return;
           mountRoot();
           bindPage();
-          if (stored(OPEN_KEY) === "1") call("show", []);
+          // Open again as before the reload, without taking focus from the page.
+          if (stored(OPEN_KEY) === "1") call("reopen", []);
           if (queue.some(([method]) => needsPanel(method))) load();
           if (preload === "eager") load();
           if (preload === "idle") whenIdle();

@@ -35,6 +35,12 @@ pub fn hw_show() {
     super::with_ui(|ui| ui.show());
 }
 
+/// The loader's reopening of a panel that was open before a reload (no focus move).
+#[wasm_bindgen(js_name = hwReopen)]
+pub fn hw_reopen() {
+    super::with_ui(|ui| ui.reopen());
+}
+
 /// `HelperWidget.hide()`.
 #[wasm_bindgen(js_name = hwHide)]
 pub fn hw_hide() {

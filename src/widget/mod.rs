@@ -41,6 +41,9 @@ pub struct UiState {
     /// The latest prompt from a `data-helper-prompt` click or `sendPrompt`, with a sequence
     /// number so the same text clicked twice is two requests.
     pub prompt_request: RwSignal<Option<(u64, String)>>,
+    /// Whether opening moves focus into the composer: yes when the visitor asked, no when the
+    /// panel is reopened because it was open before a reload (focus stays on the page).
+    pub focus_on_open: StoredValue<bool>,
 }
 
 impl UiState {
@@ -50,11 +53,19 @@ impl UiState {
             open: RwSignal::new(false),
             minimized: RwSignal::new(false),
             prompt_request: RwSignal::new(None),
+            focus_on_open: StoredValue::new(true),
         }
     }
 
     /// Opens the panel.
     pub fn show(self) {
+        self.focus_on_open.set_value(true);
+        self.open.set(true);
+    }
+
+    /// Opens the panel as it was before a reload, leaving focus where the page has it.
+    pub fn reopen(self) {
+        self.focus_on_open.set_value(false);
         self.open.set(true);
     }
 
@@ -65,6 +76,7 @@ impl UiState {
 
     /// Opens a closed panel, closes an open one.
     pub fn toggle(self) {
+        self.focus_on_open.set_value(true);
         self.open.update(|o| *o = !*o);
     }
 

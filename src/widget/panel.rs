@@ -141,7 +141,7 @@ fn focus_composer_when_opened(ui: UiState, composer_ref: NodeRef<html::Textarea>
         let open = ui.open.get();
         // The first run counts as "was closed": calls queued before the chat code arrived may
         // open the panel before this effect first runs.
-        if open && was_open != Some(true) {
+        if open && was_open != Some(true) && ui.focus_on_open.try_get_value() != Some(false) {
             // After this tick's DOM update has removed `hidden`: a hidden element can't be focused.
             request_animation_frame(move || {
                 // `try_`: the widget may have been destroyed before this frame.

@@ -409,6 +409,13 @@ async fn a_panel_open_before_a_reload_opens_again_and_a_closed_one_does_not_load
     b.wait_panel(true).await;
     b.client.refresh().await.unwrap();
     b.wait_panel(true).await;
+    // Reopened for the visitor, not by them: focus stays on the page.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        b.js("return document.activeElement === document.body", vec![])
+            .await,
+        json!(true)
+    );
     b.in_shadow("root.querySelector('button[aria-label=\"Close chat\"]').click()")
         .await;
     b.wait_panel(false).await;
