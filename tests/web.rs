@@ -245,3 +245,19 @@ async fn a_deadline_follows_its_outer_signal_without_calling_it_a_time_out() {
         "an outer signal already aborted counts"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_touched_deadline_only_times_out_after_a_silence() {
+    use helper_widget::api::Deadline;
+    let deadline = Deadline::new(60, None).expect("deadline");
+    // Progress every 20 ms for 240 ms: four times the limit, never a silence of 60 ms.
+    for _ in 0..12 {
+        deadline.touch();
+        wait_ms(20).await;
+    }
+    assert!(!deadline.signal().aborted(), "progress keeps it alive");
+    // Then silence: given up within one and a half limits (plus timer slack).
+    wait_ms(130).await;
+    assert!(deadline.signal().aborted());
+    assert!(deadline.timed_out());
+}

@@ -2,6 +2,11 @@
 //! and then says nothing would leave the visitor waiting forever. A [`Deadline`] is an abort
 //! signal that fires when the caller aborts (Stop, a new prompt, `destroy()`) or when its time
 //! runs out, and remembers which, so a time-out can be told apart from a Stop.
+//!
+//! A streamed reply's limit is on silence, and the stream reports progress with
+//! [`Deadline::touch`], which only sets a flag: the per-chunk path makes no timer calls. The
+//! timer ticks every half limit and gives up after two ticks in a row without progress, so a
+//! limit of `ms` fires after `ms` to `1.5 × ms` of silence.
 
 use super::ApiError;
 use std::cell::Cell;
@@ -24,8 +29,12 @@ pub const REFRESH_AUTH_MS: u32 = 20_000;
 pub struct Deadline {
     controller: AbortController,
     timed_out: Rc<Cell<bool>>,
+    /// Progress since the last tick ([`Deadline::touch`]).
+    touched: Rc<Cell<bool>>,
+    /// Ticks in a row without progress.
+    idle_ticks: Rc<Cell<u8>>,
     timer: Cell<Option<i32>>,
-    on_timer: Closure<dyn FnMut()>,
+    on_tick: Closure<dyn FnMut()>,
     outer: Option<(AbortSignal, Closure<dyn FnMut()>)>,
 }
 
@@ -34,12 +43,25 @@ impl Deadline {
     pub fn new(ms: u32, outer: Option<&AbortSignal>) -> Result<Deadline, ApiError> {
         let controller = AbortController::new().map_err(|_| no_abort_controller())?;
         let timed_out = Rc::new(Cell::new(false));
-        let on_timer = {
+        let touched = Rc::new(Cell::new(false));
+        let idle_ticks = Rc::new(Cell::new(0u8));
+        let on_tick = {
             let controller = controller.clone();
-            let timed_out = Rc::clone(&timed_out);
+            let (timed_out, touched, idle_ticks) = (
+                Rc::clone(&timed_out),
+                Rc::clone(&touched),
+                Rc::clone(&idle_ticks),
+            );
             Closure::<dyn FnMut()>::new(move || {
-                timed_out.set(true);
-                controller.abort();
+                if touched.replace(false) {
+                    idle_ticks.set(0);
+                    return;
+                }
+                idle_ticks.set(idle_ticks.get().saturating_add(1));
+                if idle_ticks.get() >= 2 && !controller.signal().aborted() {
+                    timed_out.set(true);
+                    controller.abort();
+                }
             })
         };
         let outer = match outer {
@@ -60,8 +82,10 @@ impl Deadline {
         let deadline = Deadline {
             controller,
             timed_out,
+            touched,
+            idle_ticks,
             timer: Cell::new(None),
-            on_timer,
+            on_tick,
             outer,
         };
         deadline.restart(ms);
@@ -78,21 +102,28 @@ impl Deadline {
         self.timed_out.get()
     }
 
-    /// Starts the time limit again from now, with `ms`: an idle limit is restarted by each
-    /// chunk that arrives.
+    /// Starts the time limit again from now, with `ms` (at reply start: from "until it starts"
+    /// to "at most this much silence").
     pub fn restart(&self, ms: u32) {
         let window = leptos::prelude::window();
         if let Some(id) = self.timer.take() {
-            window.clear_timeout_with_handle(id);
+            window.clear_interval_with_handle(id);
         }
+        self.touched.set(false);
+        self.idle_ticks.set(0);
         if self.controller.signal().aborted() {
             return;
         }
-        let id = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-            self.on_timer.as_ref().unchecked_ref(),
-            i32::try_from(ms).unwrap_or(i32::MAX),
+        let id = window.set_interval_with_callback_and_timeout_and_arguments_0(
+            self.on_tick.as_ref().unchecked_ref(),
+            i32::try_from(ms / 2).unwrap_or(i32::MAX).max(1),
         );
         self.timer.set(id.ok());
+    }
+
+    /// Something arrived: the silence starts again. A flag, no timer call (the chunk path).
+    pub fn touch(&self) {
+        self.touched.set(true);
     }
 
     /// The error a request aborted through this deadline ends with.
@@ -108,7 +139,7 @@ impl Deadline {
 impl Drop for Deadline {
     fn drop(&mut self) {
         if let Some(id) = self.timer.take() {
-            leptos::prelude::window().clear_timeout_with_handle(id);
+            leptos::prelude::window().clear_interval_with_handle(id);
         }
         if let Some((signal, forward)) = &self.outer {
             let _ = signal

@@ -96,7 +96,7 @@ pub async fn run(
                 break;
             }
         };
-        deadline.restart(timeout::REPLY_IDLE_MS);
+        deadline.touch();
         events.clear();
         decoder.push_into(&bytes, &mut events);
         match apply(chat, row, &mut rules, events.drain(..), &mut logged) {
