@@ -488,24 +488,33 @@ async function streaming(browser, hooks, side, api) {
 // ---------------------------------------------------------------------------------------------
 // (3) Prompt click to first token painted
 
+/**
+ * Arms `window.__bench.first`: a promise of the time of the first frame painted after the
+ * assistant message's content first holds text (groups 4 and 5).
+ */
+async function watchFirstToken(page, side) {
+  await page.evaluate(
+    ({ rootJs, sel }) => {
+      const root = new Function(`return ${rootJs}`)();
+      if (!root) throw new Error(`no root: ${rootJs}`);
+      window.__bench.first = window.__bench.paintedWhen(root, (n) => {
+        const el = n.nodeType === Node.ELEMENT_NODE ? n : n.parentElement;
+        if (!el) return false;
+        const content = el.closest(sel) || el.querySelector(sel);
+        return !!content && /\S/.test(content.textContent);
+      });
+    },
+    { rootJs: side.rootJs, sel: ASSISTANT_CONTENT },
+  );
+}
+
 async function firstTokenRun(browser, hooks, side, api) {
   const p = await newPage(browser, hooks);
   try {
     await p.page.goto(side.url);
     await side.ready(p.page);
     await api.dev('/__dev/reply', { text: 'You can change your plan in **Settings > Billing**.' });
-    await p.page.evaluate(
-      ({ rootJs, sel }) => {
-        const root = new Function(`return ${rootJs}`)();
-        window.__bench.first = window.__bench.paintedWhen(root, (n) => {
-          const el = n.nodeType === Node.ELEMENT_NODE ? n : n.parentElement;
-          if (!el) return false;
-          const content = el.closest(sel) || el.querySelector(sel);
-          return !!content && /\S/.test(content.textContent);
-        });
-      },
-      { rootJs: side.rootJs, sel: ASSISTANT_CONTENT },
-    );
+    await watchFirstToken(p.page, side);
     await p.page.locator(PROMPT).click();
     const paintedAt = await p.page.evaluate(() => window.__bench.first);
     const clickAt = await p.page.evaluate(() => window.__bench.clickAt);
@@ -601,19 +610,7 @@ async function firstOpenPromptRun(browser, hooks, side, api) {
   const p = await throttledPage(browser, hooks, side);
   try {
     await api.dev('/__dev/reply', { text: 'You can change your plan in **Settings > Billing**.' });
-    await p.page.evaluate(
-      ({ rootJs, sel }) => {
-        const root = new Function(`return ${rootJs}`)();
-        if (!root) throw new Error(`no root: ${rootJs}`);
-        window.__bench.first = window.__bench.paintedWhen(root, (n) => {
-          const el = n.nodeType === Node.ELEMENT_NODE ? n : n.parentElement;
-          if (!el) return false;
-          const content = el.closest(sel) || el.querySelector(sel);
-          return !!content && /\S/.test(content.textContent);
-        });
-      },
-      { rootJs: side.rootJs, sel: ASSISTANT_CONTENT },
-    );
+    await watchFirstToken(p.page, side);
     const box = await p.page.locator(PROMPT).boundingBox();
     const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
     await p.cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point] });

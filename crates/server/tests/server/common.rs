@@ -79,15 +79,7 @@ impl Server {
                 .header("content-type", "application/json")
                 .body(b.to_string());
         }
-        let r = req.send().await.unwrap();
-        let status = r.status().as_u16();
-        let headers = r.headers().clone();
-        let body = r.text().await.unwrap();
-        Resp {
-            status,
-            headers,
-            body,
-        }
+        response(req).await
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
@@ -296,14 +288,19 @@ impl Server {
             // text/plain: a "simple" request a page may send cross-origin without a preflight.
             req = req.header("content-type", "text/plain").body(b.to_string());
         }
-        let r = req.send().await.unwrap();
-        let status = r.status().as_u16();
-        let headers = r.headers().clone();
-        let body = r.text().await.unwrap();
-        Resp {
-            status,
-            headers,
-            body,
-        }
+        response(req).await
+    }
+}
+
+/// Sends `req` and reads everything a test looks at.
+async fn response(req: reqwest::RequestBuilder) -> Resp {
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    let body = r.text().await.unwrap();
+    Resp {
+        status,
+        headers,
+        body,
     }
 }
