@@ -133,6 +133,10 @@ pub struct StoredMessage {
     pub role: String,
     /// A staff member's name, for `staff` messages.
     pub staff_name: Option<String>,
+    /// When it was saved (ISO 8601), if the server says.
+    pub created_at: Option<String>,
+    /// The visitor's saved reaction: `thumbs-up` or `thumbs-down`.
+    pub reaction: Option<String>,
 }
 
 impl StoredMessage {
@@ -148,15 +152,16 @@ impl StoredMessage {
             Some(value) => string(value, "content")?,
         };
         let role = required_string(&mut fields, "role")?;
-        let staff_name = match fields.remove("staffName") {
-            None | Some(Value::Null) => None,
-            Some(value) => Some(string(value, "staffName")?),
-        };
+        let staff_name = optional_string(&mut fields, "staffName")?;
+        let created_at = optional_string(&mut fields, "createdAt")?;
+        let reaction = optional_string(&mut fields, "reactionType")?;
         Ok(StoredMessage {
             id,
             content,
             role,
             staff_name,
+            created_at,
+            reaction,
         })
     }
 }
@@ -291,16 +296,17 @@ impl Api {
         .map_err(|e| e.within(&deadline))
     }
 
-    /// `GET /api/chat/conversation/{slug}` without marking it read. `abort` ends it early
-    /// (`destroy()`).
+    /// `GET /api/chat/conversation/{slug}`, marking it read if `mark_read` (the visitor sees
+    /// it). `abort` ends it early (`destroy()`).
     pub async fn conversation(
         self: &Rc<Self>,
         slug: &str,
+        mark_read: bool,
         abort: Option<&web_sys::AbortSignal>,
     ) -> Result<ConversationDetails, ApiError> {
         let deadline = Deadline::new(timeout::REQUEST_MS, abort)?;
         let path = format!(
-            "/api/chat/conversation/{}?markRead=false",
+            "/api/chat/conversation/{}?markRead={mark_read}",
             encode_path(slug)
         );
         self.authed(|token| {
@@ -422,6 +428,14 @@ fn required(fields: &mut Map<String, Value>, key: &str) -> Result<Value, String>
 /// Takes out the member `key`, which must be a string.
 fn required_string(fields: &mut Map<String, Value>, key: &str) -> Result<String, String> {
     string(required(fields, key)?, key)
+}
+
+/// Takes out the member `key`, which may be absent or `null`, else must be a string.
+fn optional_string(fields: &mut Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+    match fields.remove(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => string(value, key).map(Some),
+    }
 }
 
 /// `value` as a string; `key` names it in the error.

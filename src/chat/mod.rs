@@ -11,7 +11,7 @@ mod turn;
 
 pub use store::{Failure, RetryTarget, Row, Status, Store};
 
-use crate::api::{storage, Api, ApiError};
+use crate::api::{storage, Api, ApiError, StoredMessage};
 use crate::events;
 use crate::json;
 use helper_widget_core::chat::{Role, TurnFailure};
@@ -98,37 +98,57 @@ impl Chat {
     }
 
     async fn restore(self: Rc<Self>, slug: String) {
+        self.load(slug, false).await;
+    }
+
+    /// Opens one of the visitor's earlier conversations (from the history or a notification):
+    /// stops a streaming reply (keeping its text on the server), then shows that conversation's
+    /// messages, staff replies included, and marks it read. Messages typed meanwhile wait for it
+    /// and continue it.
+    pub fn open_conversation(self: &Rc<Self>, slug: &str) {
+        let slug = slug.trim();
+        if slug.is_empty() {
+            return;
+        }
+        let open = self.store.slug.get_untracked();
+        if open.as_deref() == Some(slug) && self.restoring.borrow().is_none() {
+            return;
+        }
+        self.stop();
+        self.leave_conversation();
+        storage::set_conversation(&self.owner, Some(slug));
+        let this = Rc::clone(self);
+        let slug = slug.to_owned();
+        let load = wasm_bindgen_futures::future_to_promise(async move {
+            this.load(slug, true).await;
+            Ok(wasm_bindgen::JsValue::UNDEFINED)
+        });
+        *self.restoring.borrow_mut() = Some(load);
+    }
+
+    /// Loads `slug`'s messages into the (empty) transcript: after a reload, or when the visitor
+    /// picks an earlier conversation (`mark_read`).
+    async fn load(self: Rc<Self>, slug: String, mark_read: bool) {
         let generation = self.generation.get();
         self.store.restoring.set(true);
         let abort = self.life.as_ref().map(|c| c.signal());
-        let result = self.api.conversation(&slug, abort.as_ref()).await;
+        let result = self
+            .api
+            .conversation(&slug, mark_read, abort.as_ref())
+            .await;
+        if !self.alive.get() || self.generation.get() != generation {
+            // Destroyed, or the visitor started another conversation meanwhile (that one owns
+            // the transcript now; this one stays on the server, reachable from the history).
+            return;
+        }
         self.restoring.borrow_mut().take();
-        if !self.alive.get() {
-            return;
-        }
         self.store.restoring.set(false);
-        if self.generation.get() != generation {
-            // The visitor started another conversation meanwhile; the stored one stays on the
-            // server, reachable from the history.
-            return;
-        }
         match result {
             Ok(details) => {
                 let mut rows: Vec<Row> = details
                     .messages
                     .into_iter()
-                    .map(|m| {
-                        let mut row = Row::new(
-                            self.key(),
-                            m.id.clone(),
-                            Role::from_api(&m.role),
-                            m.content,
-                            false,
-                        );
-                        row.server_id.set(Some(m.id));
-                        row.staff_name = m.staff_name;
-                        row
-                    })
+                    .map(|m| self.stored_row(m))
                     .collect();
                 // Messages typed while this loaded come after the history, in the same
                 // conversation (their turn waited for this).
@@ -149,12 +169,17 @@ impl Chat {
                 | ApiError::BadResponse(_)),
             ) => {
                 // Gone, someone else's, or unreadable: start fresh rather than show an error
-                // for a conversation the visitor did not ask for.
+                // for a conversation the visitor cannot have.
                 web_sys::console::warn_1(
-                    &format!("[Helper widget] could not reopen the previous conversation: {e}")
-                        .into(),
+                    &format!("[Helper widget] could not open the conversation: {e}").into(),
                 );
                 storage::set_conversation(&self.owner, None);
+                if mark_read {
+                    self.store.notice.set(Some(
+                        "That conversation could not be opened. You can start a new one here."
+                            .into(),
+                    ));
+                }
             }
             Err(e) => {
                 // Offline, a server error, a time-out: the conversation is still there, so it is
@@ -165,6 +190,22 @@ impl Chat {
                 )));
             }
         }
+    }
+
+    /// A transcript row for a message the server has saved.
+    pub fn stored_row(&self, m: StoredMessage) -> Row {
+        let mut row = Row::new(
+            self.key(),
+            m.id.clone(),
+            Role::from_api(&m.role),
+            m.content,
+            false,
+        );
+        row.server_id.set(Some(m.id));
+        row.staff_name = m.staff_name;
+        row.created_at = m.created_at;
+        row.reaction.set(m.reaction);
+        row
     }
 
     fn session_problem(&self, e: &ApiError) {
@@ -220,6 +261,8 @@ impl Chat {
 
     fn leave_conversation(&self) {
         self.generation.set(self.generation.get() + 1);
+        self.restoring.borrow_mut().take();
+        self.store.restoring.set(false);
         self.store.clear();
         storage::set_conversation(&self.owner, None);
     }

@@ -39,6 +39,10 @@ pub struct Row {
     pub server_id: ArcRwSignal<Option<String>>,
     /// A human agent's name, for staff replies.
     pub staff_name: Option<String>,
+    /// When the server saved it (ISO 8601); messages of this visit get theirs once saved.
+    pub created_at: Option<String>,
+    /// The visitor's saved reaction to a reply: `thumbs-up` or `thumbs-down`.
+    pub reaction: ArcRwSignal<Option<String>>,
 }
 
 impl Row {
@@ -54,6 +58,8 @@ impl Row {
             sources: ArcRwSignal::new(Vec::new()),
             server_id: ArcRwSignal::new(None),
             staff_name: None,
+            created_at: None,
+            reaction: ArcRwSignal::new(None),
         }
     }
 

@@ -77,3 +77,11 @@ pub fn hw_send_prompt(text: JsValue) {
     let text = text.as_string().unwrap_or_default();
     super::with_ui(|ui| ui.prompt(text));
 }
+
+/// The loader's opening of one of the visitor's conversations (a notification was clicked).
+#[wasm_bindgen(js_name = hwOpenConversation)]
+pub fn hw_open_conversation(slug: JsValue) {
+    if let Some(slug) = slug.as_string() {
+        super::with_ui(|ui| ui.open_conversation(slug));
+    }
+}

@@ -38,9 +38,10 @@ pub struct UiState {
     pub open: RwSignal<bool>,
     /// Whether the panel is in its compact (minimized) size.
     pub minimized: RwSignal<bool>,
-    /// The latest prompt from a `data-helper-prompt` click or `sendPrompt`, with a sequence
-    /// number so the same text clicked twice is two requests.
-    pub prompt_request: RwSignal<Option<(u64, String)>>,
+    /// The latest request from the page for the chat (a `data-helper-prompt` click,
+    /// `sendPrompt`, a notification's conversation), with a sequence number so the same request
+    /// made twice is two requests.
+    pub page_request: RwSignal<Option<(u64, PageRequest)>>,
     /// Whether opening moves focus into the composer: yes when the visitor asked, no when the
     /// panel is reopened because it was open before a reload (focus stays on the page).
     pub focus_on_open: StoredValue<bool>,
@@ -52,7 +53,7 @@ impl UiState {
         UiState {
             open: RwSignal::new(false),
             minimized: RwSignal::new(false),
-            prompt_request: RwSignal::new(None),
+            page_request: RwSignal::new(None),
             focus_on_open: StoredValue::new(true),
         }
     }
@@ -93,12 +94,30 @@ impl UiState {
     /// A prompt from the page: opens the panel and asks the chat to start a new conversation
     /// with `text` as its first message.
     pub fn prompt(self, text: String) {
+        self.request(PageRequest::Prompt(text));
+    }
+
+    /// Opens the panel on the visitor's conversation `slug` (a notification was clicked).
+    pub fn open_conversation(self, slug: String) {
+        self.request(PageRequest::Open(slug));
+    }
+
+    fn request(self, request: PageRequest) {
         self.show();
         let next = self
-            .prompt_request
+            .page_request
             .with_untracked(|p| p.as_ref().map_or(1, |(n, _)| n + 1));
-        self.prompt_request.set(Some((next, text)));
+        self.page_request.set(Some((next, request)));
     }
+}
+
+/// What the page asked the chat for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PageRequest {
+    /// Start a new conversation with this first message.
+    Prompt(String),
+    /// Show this earlier conversation.
+    Open(String),
 }
 
 impl Default for UiState {
@@ -174,12 +193,13 @@ fn start_chat(api: Rc<Api>) -> Rc<Chat> {
     chat
 }
 
-/// Runs page prompts (`data-helper-prompt`, `sendPrompt`) through the controller.
-fn forward_prompts(ui: UiState, chat: Rc<Chat>) {
-    Effect::new(move || {
-        if let Some((_, text)) = ui.prompt_request.get() {
-            chat.prompt(&text);
-        }
+/// Runs the page's requests (`data-helper-prompt`, `sendPrompt`, notifications) through the
+/// controller.
+fn forward_page_requests(ui: UiState, chat: Rc<Chat>) {
+    Effect::new(move || match ui.page_request.get() {
+        Some((_, PageRequest::Prompt(text))) => chat.prompt(&text),
+        Some((_, PageRequest::Open(slug))) => chat.open_conversation(&slug),
+        None => {}
     });
 }
 
@@ -196,6 +216,6 @@ pub fn Widget(
     ui: UiState,
 ) -> impl IntoView {
     let chat = start_chat(api.take());
-    forward_prompts(ui, chat);
+    forward_page_requests(ui, chat);
     view! { <Panel title=config.title ui=ui /> }
 }

@@ -9,8 +9,10 @@
 //! - [`config`]: the embedding page's `helperWidgetConfig`, validated field by field.
 //! - [`markdown`]: reply markdown to a sanitized node tree, whole or incrementally while it streams.
 //! - [`protocol`]: bytes of a chat reply in, typed stream events out, at any chunking.
+//! - [`time`]: a message's age in the short words a chat shows ("5m", "2h").
 
 pub mod chat;
 pub mod config;
 pub mod markdown;
 pub mod protocol;
+pub mod time;
