@@ -8,6 +8,8 @@
 //! - [`helper_widget_core`] (a separate crate, browser-free, tested natively): the page's
 //!   configuration ([`helper_widget_core::config`]) and the stream decoder
 //!   ([`helper_widget_core::protocol`]) that turns reply bytes into typed events.
+//! - [`live`]: a human agent's replies and typing as they happen (Supabase Realtime over a
+//!   websocket, or polling), handed to the chat controller.
 //! - [`widget`]: the Leptos components (launcher, panel, transcript, composer), one per file,
 //!   and [`widget::UiState`], the open/minimized state the JavaScript API drives.
 //! - [`embed`]: everything about someone else's page: the `#helper-widget-root` host and its
@@ -24,5 +26,6 @@ pub mod chat;
 pub mod embed;
 pub mod events;
 pub mod json;
+pub mod live;
 pub mod style;
 pub mod widget;

@@ -8,10 +8,12 @@
 //! `refreshAuth`) and retries the call, unseen by the visitor. Concurrent callers share one
 //! session request.
 
+mod messages;
 mod session;
 pub mod storage;
 pub mod timeout;
 
+pub use messages::Reaction;
 pub use session::SessionSource;
 pub use timeout::Deadline;
 
@@ -85,6 +87,8 @@ pub struct Api {
     sessions: SessionSource,
     refresh_auth: Option<js_sys::Function>,
     token: RefCell<Option<Rc<str>>>,
+    /// The latest session's realtime socket address, if the deployment has realtime.
+    socket_url: RefCell<Option<String>>,
     pending: RefCell<Option<PendingSession>>,
 }
 
@@ -140,7 +144,8 @@ pub struct StoredMessage {
 }
 
 impl StoredMessage {
-    fn from_json(value: Value) -> Result<Self, String> {
+    /// Reads one of Helper's `Message` objects (a conversation's, or a realtime `agent-reply`).
+    pub fn from_json(value: Value) -> Result<Self, String> {
         let mut fields = object(value)?;
         // A string, or a number (or anything else) as its JSON text.
         let id = match required(&mut fields, "id")? {
@@ -189,6 +194,7 @@ impl Api {
             sessions,
             refresh_auth,
             token: RefCell::new(None),
+            socket_url: RefCell::new(None),
             pending: RefCell::new(None),
         })
     }
@@ -201,6 +207,12 @@ impl Api {
 
     fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
+    }
+
+    /// Where the session's realtime broadcasts are heard; `None` before a session, or when the
+    /// deployment gives no `supabaseUrl` (then the widget polls).
+    pub fn socket_url(&self) -> Option<String> {
+        self.socket_url.borrow().clone()
     }
 
     /// Starts the session (or joins the one starting) and returns its token.
@@ -222,10 +234,11 @@ impl Api {
                 let this = Rc::clone(self);
                 let result_slot = Rc::clone(&slot);
                 let promise = wasm_bindgen_futures::future_to_promise(async move {
-                    let result = session::create(&this).await;
-                    if let Ok(token) = &result {
-                        *this.token.borrow_mut() = Some(Rc::clone(token));
-                    }
+                    let result = session::create(&this).await.map(|granted| {
+                        *this.token.borrow_mut() = Some(Rc::clone(&granted.token));
+                        *this.socket_url.borrow_mut() = granted.socket_url;
+                        granted.token
+                    });
                     *result_slot.borrow_mut() = Some(result);
                     this.pending.borrow_mut().take();
                     Ok(wasm_bindgen::JsValue::UNDEFINED)

@@ -32,8 +32,18 @@ impl SessionSource {
     }
 }
 
-/// Takes over the start-up session, or asks for a new one, and returns its token.
-pub(super) async fn create(api: &Rc<Api>) -> Result<Rc<str>, ApiError> {
+/// A session the server granted.
+#[derive(Clone)]
+pub(super) struct Granted {
+    /// The bearer token.
+    pub token: Rc<str>,
+    /// Where its realtime broadcasts are heard (from `supabaseUrl` and `supabaseAnonKey`), if
+    /// the deployment has realtime.
+    pub socket_url: Option<String>,
+}
+
+/// Takes over the start-up session, or asks for a new one.
+pub(super) async fn create(api: &Rc<Api>) -> Result<Granted, ApiError> {
     let startup = api.sessions.startup.borrow_mut().take();
     let first = match startup {
         Some(promise) => settle(promise).await,
@@ -70,7 +80,7 @@ pub(super) async fn create(api: &Rc<Api>) -> Result<Rc<str>, ApiError> {
     })
 }
 
-async fn request(api: &Rc<Api>, identity: &JsValue) -> Result<Rc<str>, ApiError> {
+async fn request(api: &Rc<Api>, identity: &JsValue) -> Result<Granted, ApiError> {
     let promise = api
         .sessions
         .request
@@ -79,17 +89,28 @@ async fn request(api: &Rc<Api>, identity: &JsValue) -> Result<Rc<str>, ApiError>
     settle(promise.unchecked_into()).await
 }
 
-/// Reads the loader's `{ok: true, token}` / `{ok: false, status, error}`.
-async fn settle(promise: js_sys::Promise) -> Result<Rc<str>, ApiError> {
+/// Reads the loader's `{ok: true, token, supabaseUrl?, supabaseAnonKey?}` /
+/// `{ok: false, status, error}`.
+async fn settle(promise: js_sys::Promise) -> Result<Granted, ApiError> {
     let result = JsFuture::from(promise)
         .await
         .map_err(|e| ApiError::Network(describe(&e, "the session request failed")))?;
     let field = |name: &str| js_sys::Reflect::get(&result, &name.into()).unwrap_or_default();
     if field("ok").as_bool() == Some(true) {
-        return match field("token").as_string() {
-            Some(token) => Ok(Rc::from(token)),
-            None => Err(ApiError::BadResponse("the session has no token".into())),
+        let Some(token) = field("token").as_string() else {
+            return Err(ApiError::BadResponse("the session has no token".into()));
         };
+        let socket_url = match (
+            field("supabaseUrl").as_string(),
+            field("supabaseAnonKey").as_string(),
+        ) {
+            (Some(url), Some(key)) => helper_widget_core::phoenix::socket_url(&url, &key),
+            _ => None,
+        };
+        return Ok(Granted {
+            token: Rc::from(token),
+            socket_url,
+        });
     }
     let error = field("error").as_string();
     match field("status").as_f64().unwrap_or(0.0) {

@@ -164,3 +164,13 @@ pub fn rejects_after(ms: u32, message: &str) -> js_sys::Promise {
         );
     })
 }
+
+/// A promise that resolves after `ms`: a pause between polls or reconnection attempts.
+pub fn sleep(ms: u32) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _| {
+        let _ = leptos::prelude::window().set_timeout_with_callback_and_timeout_and_arguments_0(
+            &resolve,
+            i32::try_from(ms).unwrap_or(i32::MAX),
+        );
+    })
+}

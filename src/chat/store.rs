@@ -108,6 +108,8 @@ pub struct Store {
     pub escalated: RwSignal<bool>,
     /// True while a stored conversation is being loaded.
     pub restoring: RwSignal<bool>,
+    /// A human agent is typing in the open conversation.
+    pub staff_typing: RwSignal<bool>,
 }
 
 impl Store {
@@ -121,6 +123,7 @@ impl Store {
             slug: RwSignal::new(None),
             escalated: RwSignal::new(false),
             restoring: RwSignal::new(false),
+            staff_typing: RwSignal::new(false),
         }
     }
 
@@ -139,6 +142,7 @@ impl Store {
         self.rows.set(Vec::new());
         self.failure.set(None);
         self.escalated.set(false);
+        self.staff_typing.set(false);
         self.slug.set(None);
     }
 }

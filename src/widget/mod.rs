@@ -25,6 +25,7 @@ pub use transcript::Transcript;
 
 use crate::api::Api;
 use crate::chat::{Chat, Store};
+use crate::live::Live;
 use helper_widget_core::config::Config;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -193,6 +194,21 @@ fn start_chat(api: Rc<Api>) -> Rc<Chat> {
     chat
 }
 
+/// Listens for a human agent's replies while it matters: while a conversation is shown, and
+/// while the panel is closed on one a human has taken over (so replies count as unread).
+fn follow_live(ui: UiState, chat: Rc<Chat>, api: Rc<Api>) {
+    let store = chat.store();
+    let visible = move || ui.open.try_get_untracked() == Some(true) && !document().hidden();
+    let live = Live::new(chat, api, visible, || {});
+    let on_unmount = SendWrapper::new(Rc::clone(&live));
+    on_cleanup(move || on_unmount.shutdown());
+    Effect::new(move || {
+        let slug = store.slug.get();
+        let wanted = ui.open.get() || store.escalated.get();
+        live.follow(slug.filter(|_| wanted));
+    });
+}
+
 /// Runs the page's requests (`data-helper-prompt`, `sendPrompt`, notifications) through the
 /// controller.
 fn forward_page_requests(ui: UiState, chat: Rc<Chat>) {
@@ -215,7 +231,9 @@ pub fn Widget(
     /// Open/minimized state, shared with the JavaScript API.
     ui: UiState,
 ) -> impl IntoView {
-    let chat = start_chat(api.take());
+    let api = api.take();
+    let chat = start_chat(Rc::clone(&api));
+    follow_live(ui, Rc::clone(&chat), api);
     forward_page_requests(ui, chat);
     view! { <Panel title=config.title ui=ui /> }
 }

@@ -8,11 +8,13 @@
 //! - [`chat`]: how a streamed reply's events change the message being built.
 //! - [`config`]: the embedding page's `helperWidgetConfig`, validated field by field.
 //! - [`markdown`]: reply markdown to a sanitized node tree, whole or incrementally while it streams.
+//! - [`phoenix`]: the Supabase Realtime (Phoenix v1) frames of a broadcast listener.
 //! - [`protocol`]: bytes of a chat reply in, typed stream events out, at any chunking.
 //! - [`time`]: a message's age in the short words a chat shows ("5m", "2h").
 
 pub mod chat;
 pub mod config;
 pub mod markdown;
+pub mod phoenix;
 pub mod protocol;
 pub mod time;
