@@ -6,6 +6,7 @@
 //! reactive [`Store`]. Components call its methods and read the store; they never touch the
 //! network.
 
+mod feedback;
 pub mod store;
 mod turn;
 
@@ -398,13 +399,15 @@ impl Chat {
     fn push_user_message(&self, content: &str) -> Option<RetryTarget> {
         let key = self.key();
         let client_id = client_id(key);
-        self.store.push(Row::new(
+        let mut row = Row::new(
             key,
             client_id.clone(),
             Role::User,
             content.to_owned(),
             false,
-        ));
+        );
+        row.created_at = Some(now_iso());
+        self.store.push(row);
         events::emit(
             "message",
             events::detail(json::object(vec![
@@ -436,7 +439,8 @@ impl Chat {
             }
         };
         let id = self.key();
-        let row = Row::new(id, client_id(id), Role::Assistant, String::new(), true);
+        let mut row = Row::new(id, client_id(id), Role::Assistant, String::new(), true);
+        row.created_at = Some(now_iso());
         self.store.push(row.clone());
         self.store.status.set(Status::Submitted);
         *self.turn.borrow_mut() = Some(ActiveTurn {
@@ -529,6 +533,12 @@ impl Chat {
         self.next_key.set(k + 1);
         k
     }
+}
+
+/// The visitor's clock, as the server writes times (messages of this visit have no server time
+/// until the conversation is loaded again).
+fn now_iso() -> String {
+    js_sys::Date::new_0().to_iso_string().into()
 }
 
 /// `client_…` ids, as Helper's widget uses (its server tells them from saved ids by the prefix).

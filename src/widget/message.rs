@@ -1,6 +1,6 @@
 //! One message of the transcript.
 
-use super::{MessageContent, Sources};
+use super::{MessageContent, MessageTime, Reactions, Sources};
 use crate::chat::Row;
 use helper_widget_core::chat::Role;
 use leptos::prelude::*;
@@ -21,11 +21,17 @@ pub fn MessageView(
     let staff = row.staff_name.clone();
     let dom_role = row.role.dom_role();
     let sources = row.sources.clone();
+    let time = row.created_at.clone();
+    let reactions = row.clone();
     view! {
         <div class=class data-testid="message" data-message-role=dom_role aria-busy=busy>
-            {staff.map(|name| view! { <p class="hw-staff-name">{name}</p> })}
+            {staff.map(|name| view! { <p class="hw-staff-name" data-testid="staff-name">{name}</p> })}
             <MessageContent row=row />
             <Sources sources=sources />
+            <div class="hw-meta">
+                {time.map(|iso| view! { <MessageTime iso=iso /> })}
+                <Reactions row=reactions />
+            </div>
         </div>
     }
 }

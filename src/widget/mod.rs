@@ -7,20 +7,28 @@
 
 mod composer;
 mod error_alert;
+mod live_status;
 mod loading;
 mod markdown_view;
 mod message;
+mod message_time;
 mod panel;
+mod reactions;
 mod sources;
+mod support_buttons;
 mod transcript;
 
 pub use composer::Composer;
 pub use error_alert::ErrorAlert;
+pub use live_status::{EscalatedBanner, TypingIndicator};
 pub use loading::LoadingIndicator;
 pub use markdown_view::MessageContent;
 pub use message::MessageView;
+pub use message_time::MessageTime;
 pub use panel::Panel;
+pub use reactions::Reactions;
 pub use sources::Sources;
+pub use support_buttons::SupportButtons;
 pub use transcript::Transcript;
 
 use crate::api::Api;
@@ -169,6 +177,35 @@ pub fn use_composer_focus() -> Option<ComposerFocus> {
     use_context::<ComposerFocus>()
 }
 
+/// How often relative times ("5m") are brought up to date.
+const CLOCK_TICK: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The current time (Unix ms) for relative times, one timer for all of them; provided by
+/// [`Widget`].
+#[derive(Clone, Copy)]
+pub struct Clock(RwSignal<f64>);
+
+impl Clock {
+    /// Now, tracked: a view reading it is redrawn as time passes.
+    pub fn get(self) -> f64 {
+        self.0.get()
+    }
+}
+
+fn start_clock() {
+    let now = RwSignal::new(js_sys::Date::now());
+    let tick = set_interval_with_handle(move || now.set(js_sys::Date::now()), CLOCK_TICK);
+    if let Ok(tick) = tick {
+        on_cleanup(move || tick.clear());
+    }
+    provide_context(Clock(now));
+}
+
+/// The clock provided by [`Widget`]; a still one (the time of the call) outside it.
+pub fn use_clock() -> Clock {
+    use_context::<Clock>().unwrap_or_else(|| Clock(RwSignal::new(js_sys::Date::now())))
+}
+
 /// The controller provided by [`Widget`].
 pub fn use_chat() -> ChatHandle {
     match use_context::<ChatHandle>() {
@@ -232,6 +269,7 @@ pub fn Widget(
     ui: UiState,
 ) -> impl IntoView {
     let api = api.take();
+    start_clock();
     let chat = start_chat(Rc::clone(&api));
     follow_live(ui, Rc::clone(&chat), api);
     forward_page_requests(ui, chat);

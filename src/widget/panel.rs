@@ -1,6 +1,6 @@
 //! The chat panel: a dialog labelled by its title, holding the transcript and the composer.
 
-use super::{use_chat, Composer, ComposerFocus, Transcript, UiState};
+use super::{use_chat, Composer, ComposerFocus, EscalatedBanner, Transcript, UiState};
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -83,6 +83,7 @@ pub fn Panel(
                 <p class="hw-notice" role="alert">{notice}</p>
             </Show>
             <Transcript />
+            <EscalatedBanner />
             <Composer composer_ref=composer_ref />
         </section>
     }

@@ -1,7 +1,7 @@
 //! The transcript: a `role="log"` live region holding the conversation's messages, the
 //! loading indicator and a failed turn's alert.
 
-use super::{use_chat, ErrorAlert, LoadingIndicator, MessageView};
+use super::{use_chat, ErrorAlert, LoadingIndicator, MessageView, SupportButtons, TypingIndicator};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -40,6 +40,8 @@ pub fn Transcript() -> impl IntoView {
                 <MessageView row=row />
             </For>
             <LoadingIndicator />
+            <TypingIndicator />
+            <SupportButtons />
             <ErrorAlert />
         </div>
     }
@@ -56,7 +58,12 @@ fn keep_scrolled_to_end(list_ref: NodeRef<html::Div>, follow: RwSignal<bool>) {
         let last_len = store
             .rows
             .with(|rows| rows.last().map(|row| (row.key, row.text.with(String::len))));
-        let _ = (last_len, store.failure.track(), store.status.track());
+        let _ = (
+            last_len,
+            store.failure.track(),
+            store.status.track(),
+            store.staff_typing.track(),
+        );
         if !follow.get_untracked() {
             return;
         }

@@ -1,0 +1,33 @@
+//! What the visitor should know about the people behind the chat: a human has the conversation,
+//! and a human is typing.
+
+use super::use_chat;
+use leptos::prelude::*;
+
+/// "A person from our team will answer here", while the conversation is escalated.
+#[component]
+pub fn EscalatedBanner() -> impl IntoView {
+    let store = use_chat().store();
+    view! {
+        <Show when=move || store.escalated.get()>
+            <p class="hw-banner" data-testid="escalated-banner" role="status">
+                "A member of our team will reply here."
+            </p>
+        </Show>
+    }
+}
+
+/// "Support agent is typing…", from realtime `agent-typing` (hidden again after a pause or when
+/// the reply arrives).
+#[component]
+pub fn TypingIndicator() -> impl IntoView {
+    let store = use_chat().store();
+    view! {
+        <Show when=move || store.staff_typing.get()>
+            <div class="hw-loading" data-testid="typing-indicator" role="status">
+                <span class="hw-dots" aria-hidden="true"><i></i><i></i><i></i></span>
+                <span class="hw-loading__label">"Support agent is typing…"</span>
+            </div>
+        </Show>
+    }
+}
