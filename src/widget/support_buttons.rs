@@ -30,15 +30,14 @@ pub fn SupportButtons() -> impl IntoView {
     let store = chat.store();
     let composer = use_composer_focus();
     let verdict = RwSignal::new(None::<Verdict>);
-    let answer = Memo::new(move |_| store.rows.with(|rows| latest_answer(rows)).map(|r| r.key));
+    let answer = move || store.rows.with(|rows| latest_answer(rows)).map(|r| r.key);
     let shown = move || {
-        answer.get().is_some()
+        answer().is_some()
             && store.status.get() == Status::Idle
             && !store.escalated.get()
             && store.failure.with(Option::is_none)
     };
-    let said =
-        move |of: fn(u64) -> Verdict| answer.get().is_some_and(|k| verdict.get() == Some(of(k)));
+    let said = move |of: fn(u64) -> Verdict| answer().is_some_and(|k| verdict.get() == Some(of(k)));
     let solved = move |_| {
         let Some(row) = store.rows.with_untracked(|rows| latest_answer(rows)) else {
             return;
@@ -53,7 +52,7 @@ pub fn SupportButtons() -> impl IntoView {
         }
     };
     let unhelpful = move |_| {
-        if let Some(key) = answer.get_untracked() {
+        if let Some(key) = untrack(answer) {
             verdict.set(Some(Verdict::Unhelpful(key)));
         }
         if let Some(composer) = composer {
