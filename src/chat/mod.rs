@@ -230,8 +230,8 @@ impl Chat {
 
     /// A saved message of conversation `slug` from realtime or polling. Every message appears
     /// once however it arrived: one already shown under its server id is skipped; one this
-    /// visit sent or streamed before its id was known (same author, same text, no id yet) gets
-    /// that id instead of a second copy.
+    /// visit sent or streamed before its id was known (same author, same text or the start of
+    /// it for a stopped reply, no id yet) gets that id instead of a second copy.
     pub fn receive(&self, slug: &str, message: StoredMessage) -> Received {
         if !self.alive.get() || self.store.slug.get_untracked().as_deref() != Some(slug) {
             return Received::Known;
@@ -253,12 +253,20 @@ impl Chat {
             }) {
                 return true;
             }
+            let saved = message.content.trim();
             let copy = rows.iter().rev().find(|r| {
                 r.role == role
                     && r.server_id.with_untracked(Option::is_none)
                     && !r.streaming.get_untracked()
-                    && r.text
-                        .with_untracked(|t| t.trim() == message.content.trim())
+                    && r.text.with_untracked(|t| {
+                        let shown = t.trim();
+                        // A reply the visitor stopped is kept as far as it got, while the
+                        // server may have saved all of it: the same message.
+                        shown == saved
+                            || (role == Role::Assistant
+                                && !shown.is_empty()
+                                && saved.starts_with(shown))
+                    })
             });
             if let Some(row) = copy {
                 row.server_id.set(Some(message.id.clone()));

@@ -95,6 +95,20 @@ impl Live {
         }
     }
 
+    /// The visitor is looking at the followed conversation now: mark it read on the server and
+    /// have the unread count brought up to date.
+    pub fn seen(self: &Rc<Self>) {
+        let Some(slug) = self.target.borrow().clone() else {
+            return;
+        };
+        let this = Rc::clone(self);
+        leptos::task::spawn_local(async move {
+            if this.api.mark_read(&slug).await.is_ok() {
+                (this.recount)();
+            }
+        });
+    }
+
     /// `destroy()`: closes the connection and stops polling and timers.
     pub fn shutdown(&self) {
         self.target.borrow_mut().take();
@@ -205,12 +219,7 @@ impl Live {
             self.typing_over();
             if (self.visible)() {
                 // Seen as it arrives: it must not count as unread.
-                let this = Rc::clone(self);
-                leptos::task::spawn_local(async move {
-                    if this.api.mark_read(&slug).await.is_ok() {
-                        (this.recount)();
-                    }
-                });
+                self.seen();
             } else {
                 (self.recount)();
             }

@@ -156,8 +156,11 @@ impl Socket {
         };
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        // An error is always followed by a close event, which does the reconnecting.
+        // An error is normally followed by a close event, but not always: Chromium fires only
+        // `error` for a socket the page's Content-Security-Policy refuses. Whichever comes
+        // first ends the connection; the other finds nothing left to end.
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        ws.set_onerror(Some(on_close.as_ref().unchecked_ref()));
         *self.connection.borrow_mut() = Some(Connection {
             ws,
             _on_open: on_open,
@@ -233,13 +236,15 @@ impl Socket {
     }
 
     fn dropped(self: &Rc<Self>) {
+        let Some(old) = self.connection.borrow_mut().take() else {
+            return;
+        };
+        // Called from the socket's own handlers: they are freed after this returns, not while
+        // it runs.
+        leptos::task::spawn_local(async move { drop(old) });
         let was_open = self.open.replace(false);
         self.stop_timers();
         self.join_ref.set(None);
-        // Called from the socket's own close handler: the handlers are freed after it returns,
-        // not while it runs.
-        let old = self.connection.borrow_mut().take();
-        leptos::task::spawn_local(async move { drop(old) });
         if self.closed.get() {
             return;
         }

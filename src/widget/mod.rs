@@ -239,10 +239,16 @@ fn follow_live(ui: UiState, chat: Rc<Chat>, api: Rc<Api>) {
     let live = Live::new(chat, api, visible, || {});
     let on_unmount = SendWrapper::new(Rc::clone(&live));
     on_cleanup(move || on_unmount.shutdown());
-    Effect::new(move || {
+    Effect::new(move |was_open: Option<bool>| {
         let slug = store.slug.get();
-        let wanted = ui.open.get() || store.escalated.get();
-        live.follow(slug.filter(|_| wanted));
+        let open = ui.open.get();
+        let escalated = store.escalated.get();
+        live.follow(slug.filter(|_| open || escalated));
+        if open && was_open == Some(false) && escalated {
+            // Opening the panel shows the staff replies that came meanwhile: they are read.
+            live.seen();
+        }
+        open
     });
 }
 

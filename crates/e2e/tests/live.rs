@@ -248,3 +248,32 @@ async fn this_didnt_help_leads_to_a_human_and_the_buttons_go() {
     assert!(b.shadow_find(".hw-support").await.is_none());
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_page_whose_policy_forbids_the_socket_still_gets_staff_replies_by_polling() {
+    let site = Site::start().await;
+    // connect-src names the API's http origin only: the ws:// socket is refused.
+    let policy = format!(
+        "default-src 'none'; script-src 'unsafe-inline' {assets} 'wasm-unsafe-eval'; \
+         connect-src {assets} {api}; style-src 'self'",
+        assets = site.assets,
+        api = site.api
+    );
+    let html = page().replace(
+        "<meta charset=utf-8>",
+        &format!("<meta charset=utf-8><meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">"),
+    );
+    let url = site.page("/csp-poll", &html);
+    let b = Browser::start().await;
+    b.open_with_widget(&url).await;
+    b.in_shadow("root.querySelector('[data-testid=launcher]').click()")
+        .await;
+    b.type_and_send("How do I get a refund?").await;
+    b.wait_settled(2).await;
+    let slug = slug(&b).await;
+    staff_reply(&site, &slug, "Polling got this").await;
+    wait_staff_message(&b, "Polling got this").await;
+    assert_eq!(realtime_connections(&site).await, 0);
+    assert_eq!(messages(&b).await.len(), 3);
+    b.close().await;
+}

@@ -330,11 +330,14 @@ async fn the_sessions_show_widget_decides_the_launcher_unless_the_page_does() {
 #[tokio::test]
 async fn a_strict_content_security_policy_needs_no_style_allowance() {
     let site = Site::start().await;
+    // The realtime socket is at the session's supabaseUrl (here the API's own origin, as
+    // ws://): a site with a strict policy lists it too, as the README says.
     let policy = format!(
         "default-src 'none'; script-src 'nonce-t' {assets} 'wasm-unsafe-eval'; \
-         connect-src {assets} {api}; style-src 'self'",
+         connect-src {assets} {api} {realtime}; style-src 'self'",
         assets = site.assets,
-        api = site.api
+        api = site.api,
+        realtime = site.api.replacen("http", "ws", 1)
     );
     let html = format!(
         "<!DOCTYPE html><html><head><meta charset=utf-8>\
