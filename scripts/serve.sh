@@ -12,7 +12,11 @@ cargo build -p helper-dev-server
 # server would derive the session's supabaseUrl from.
 realtime=(--supabase-url http://127.0.0.1:8081)
 case " $* " in *" --supabase-url"* | *" --no-realtime "*) realtime=() ;; esac
-./target/debug/helper-dev-server --addr 127.0.0.1:8081 "${realtime[@]}" "$@" &
+# The demo's stand-in for a support team: after the AI hands a conversation to a human, a staff
+# member types for a few seconds and then replies, live in the open panel.
+staff=(--staff-reply-after-ms 6000)
+case " $* " in *" --staff-reply-after-ms"*) staff=() ;; esac
+./target/debug/helper-dev-server --addr 127.0.0.1:8081 "${realtime[@]}" "${staff[@]}" "$@" &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT INT TERM
 
