@@ -8,12 +8,14 @@ use leptos::prelude::*;
 #[component]
 pub fn EscalatedBanner() -> impl IntoView {
     let store = use_chat().store();
-    view! {
-        <Show when=move || store.escalated.get()>
-            <p class="hw-banner" data-testid="escalated-banner" role="status">
-                "A member of our team will reply here."
-            </p>
-        </Show>
+    move || {
+        store.escalated.get().then(|| {
+            view! {
+                <p class="hw-banner" data-testid="escalated-banner" role="status">
+                    "A member of our team will reply here."
+                </p>
+            }
+        })
     }
 }
 
@@ -22,12 +24,14 @@ pub fn EscalatedBanner() -> impl IntoView {
 #[component]
 pub fn TypingIndicator() -> impl IntoView {
     let store = use_chat().store();
-    view! {
-        <Show when=move || store.staff_typing.get()>
-            <div class="hw-loading" data-testid="typing-indicator" role="status">
-                <span class="hw-dots" aria-hidden="true"><i></i><i></i><i></i></span>
-                <span class="hw-loading__label">"Support agent is typing…"</span>
-            </div>
-        </Show>
+    move || {
+        store.staff_typing.get().then(|| {
+            view! {
+                <div class="hw-loading" data-testid="typing-indicator" role="status">
+                    <span class="hw-dots" aria-hidden="true"><i></i><i></i><i></i></span>
+                    <span class="hw-loading__label">"Support agent is typing…"</span>
+                </div>
+            }
+        })
     }
 }

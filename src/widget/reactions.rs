@@ -81,34 +81,10 @@ pub fn Reactions(
             composer.focus();
         }
     };
-    view! {
-        <Show when=shown>
-            <div class="hw-reactions">
-                <button
-                    type="button"
-                    class="hw-reaction"
-                    data-testid="reaction-up"
-                    aria-label="Helpful"
-                    aria-pressed=pressed("thumbs-up")
-                    on:click=move |_| react(Reaction::Up)
-                >
-                    {icon(UP_ICON)}
-                </button>
-                <button
-                    type="button"
-                    class="hw-reaction"
-                    data-testid="reaction-down"
-                    aria-label="Not helpful"
-                    aria-pressed=pressed("thumbs-down")
-                    on:click=move |_| react(Reaction::Down)
-                >
-                    {icon(DOWN_ICON)}
-                </button>
-                <Show when=move || thanked.get()>
-                    <span class="hw-reactions__thanks" role="status">"Thanks for your feedback!"</span>
-                </Show>
-            </div>
-            <Show when=move || asking.get()>
+    let thanks = move || thanked.get().then_some("Thanks for your feedback!");
+    let feedback_form = move || {
+        asking.get().then(|| {
+            view! {
                 <form class="hw-feedback" on:submit=send_feedback>
                     <textarea
                         node_ref=feedback_ref
@@ -120,7 +96,39 @@ pub fn Reactions(
                     ></textarea>
                     <button type="submit" class="hw-button" aria-label="Send feedback">"Send"</button>
                 </form>
-            </Show>
-        </Show>
+            }
+        })
+    };
+    // Plain `Option` views rather than `<Show>`: each `Show` links a memo of its own.
+    move || {
+        shown().then(|| {
+            view! {
+                <div class="hw-reactions">
+                    <button
+                        type="button"
+                        class="hw-reaction"
+                        data-testid="reaction-up"
+                        aria-label="Helpful"
+                        aria-pressed=pressed("thumbs-up")
+                        on:click=move |_| react(Reaction::Up)
+                    >
+                        {icon(UP_ICON)}
+                    </button>
+                    <button
+                        type="button"
+                        class="hw-reaction"
+                        data-testid="reaction-down"
+                        aria-label="Not helpful"
+                        aria-pressed=pressed("thumbs-down")
+                        on:click=move |_| react(Reaction::Down)
+                    >
+                        {icon(DOWN_ICON)}
+                    </button>
+                    // Always there, so screen readers hear the thanks when it appears.
+                    <span class="hw-reactions__thanks" role="status">{thanks}</span>
+                </div>
+                {feedback_form}
+            }
+        })
     }
 }

@@ -31,13 +31,6 @@ pub fn SupportButtons() -> impl IntoView {
     let composer = use_composer_focus();
     let verdict = RwSignal::new(None::<Verdict>);
     let answer = move || store.rows.with(|rows| latest_answer(rows)).map(|r| r.key);
-    let shown = move || {
-        answer().is_some()
-            && store.status.get() == Status::Idle
-            && !store.escalated.get()
-            && store.failure.with(Option::is_none)
-    };
-    let said = move |of: fn(u64) -> Verdict| answer().is_some_and(|k| verdict.get() == Some(of(k)));
     let solved = move |_| {
         let Some(row) = store.rows.with_untracked(|rows| latest_answer(rows)) else {
             return;
@@ -67,44 +60,50 @@ pub fn SupportButtons() -> impl IntoView {
             composer.focus();
         }
     };
-    view! {
-        <Show when=shown>
-            <div class="hw-support" role="group" aria-label="Was this helpful?">
-                <Show
-                    when=move || said(Verdict::Unhelpful)
-                    fallback=move || {
-                        view! {
-                            <Show
-                                when=move || said(Verdict::Solved)
-                                fallback=move || {
-                                    view! {
-                                        <button type="button" class="hw-button" on:click=solved>
-                                            "That solved it!"
-                                        </button>
-                                        <button type="button" class="hw-button" on:click=unhelpful>
-                                            "This didn't help"
-                                        </button>
-                                    }
-                                }
-                            >
-                                <p class="hw-support__note" role="status">"Glad we could help!"</p>
-                            </Show>
-                        }
-                    }
+    // What to show for the latest answer. One reactive view switching between three (rather
+    // than nested `<Show>`s, each of which links a memo of its own).
+    let current = move || {
+        let key = answer()?;
+        let available = store.status.get() == Status::Idle
+            && !store.escalated.get()
+            && store.failure.with(Option::is_none);
+        if !available {
+            return None;
+        }
+        let content = match verdict.get() {
+            Some(Verdict::Unhelpful(k)) if k == key => view! {
+                <p class="hw-support__note" role="status">
+                    "Sorry about that. Tell us more below, or ask for a person."
+                </p>
+                <button
+                    type="button"
+                    class="hw-button hw-button--primary"
+                    data-testid="talk-to-human"
+                    on:click=talk_to_human
                 >
-                    <p class="hw-support__note" role="status">
-                        "Sorry about that. Tell us more below, or ask for a person."
-                    </p>
-                    <button
-                        type="button"
-                        class="hw-button hw-button--primary"
-                        data-testid="talk-to-human"
-                        on:click=talk_to_human
-                    >
-                        "Talk to a human"
-                    </button>
-                </Show>
+                    "Talk to a human"
+                </button>
+            }
+            .into_any(),
+            Some(Verdict::Solved(k)) if k == key => {
+                view! { <p class="hw-support__note" role="status">"Glad we could help!"</p> }
+                    .into_any()
+            }
+            _ => view! {
+                <button type="button" class="hw-button" on:click=solved>
+                    "That solved it!"
+                </button>
+                <button type="button" class="hw-button" on:click=unhelpful>
+                    "This didn't help"
+                </button>
+            }
+            .into_any(),
+        };
+        Some(view! {
+            <div class="hw-support" role="group" aria-label="Was this helpful?">
+                {content}
             </div>
-        </Show>
-    }
+        })
+    };
+    current
 }
