@@ -7,7 +7,7 @@
 //! to listen to and hands what arrives to the chat controller, which keeps every message once;
 //! it does not touch the view or the transcript itself.
 
-pub mod poll;
+mod poll;
 mod socket;
 
 use crate::api::{Api, StoredMessage};

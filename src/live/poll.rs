@@ -1,28 +1,15 @@
 //! The fallback when no realtime socket can be had (no `supabaseUrl` in the session, a socket
-//! that keeps failing): ask for the conversation now and then. Modest and backing off: every
-//! [`FIRST_MS`] while something changes, stretching to [`SLOWEST_MS`] while nothing does.
+//! that keeps failing): ask for the conversation now and then, at the modest, backing-off pace
+//! of [`helper_widget_core::time::poll_delay_ms`].
 //!
 //! Knows the API client and the clock, not the store or the view: what a poll finds goes to the
 //! caller.
 
 use crate::api::{timeout, Api, ConversationDetails};
+use helper_widget_core::time;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen_futures::JsFuture;
-
-/// The pause after a poll that found something new.
-pub const FIRST_MS: u32 = 5_000;
-/// The longest pause, reached after a run of polls that found nothing.
-pub const SLOWEST_MS: u32 = 60_000;
-
-/// The next pause: half as long again as the last while nothing changes.
-pub fn next_delay(last_ms: u32, changed: bool) -> u32 {
-    if changed {
-        FIRST_MS
-    } else {
-        (last_ms.saturating_add(last_ms / 2)).clamp(FIRST_MS, SLOWEST_MS)
-    }
-}
 
 /// A running poll; dropping the handle (or a newer poll) stops it after its current request.
 pub struct Poll {
@@ -47,7 +34,7 @@ pub fn start(
     let running = Rc::new(Cell::new(true));
     let alive = Rc::clone(&running);
     leptos::task::spawn_local(async move {
-        let mut delay = FIRST_MS;
+        let mut delay = time::POLL_FIRST_MS;
         loop {
             let _ = JsFuture::from(timeout::sleep(delay)).await;
             if !alive.get() {
@@ -61,7 +48,7 @@ pub fn start(
             if !alive.get() {
                 return;
             }
-            delay = next_delay(delay, changed);
+            delay = time::poll_delay_ms(delay, changed);
         }
     });
     Poll { running }

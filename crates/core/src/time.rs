@@ -1,6 +1,7 @@
-//! How long ago something happened, in the short words a chat shows under a message ("now",
-//! "5m", "2h", "3d"), as Helper's widget does. Plain arithmetic on milliseconds: the caller reads
-//! the clock and parses dates (the browser does both well), so this stays testable natively.
+//! Time in the chat: how long ago something happened, in the short words a chat shows under a
+//! message ("now", "5m", "2h", "3d"), as Helper's widget does; and how long to wait between
+//! polls. Plain arithmetic on milliseconds: the caller reads the clock, parses dates and sets
+//! timers (the browser does all three well), so this stays testable natively.
 
 const MINUTE: f64 = 60_000.0;
 const HOUR: f64 = 60.0 * MINUTE;
@@ -47,6 +48,25 @@ pub fn next_change_in_ms(now_ms: f64, then_ms: f64) -> f64 {
     unit - age % unit
 }
 
+/// The first pause between two polls of a conversation, and the one after a poll that found
+/// something new.
+pub const POLL_FIRST_MS: u32 = 5_000;
+/// The longest pause, reached after a run of polls that found nothing.
+pub const POLL_SLOWEST_MS: u32 = 60_000;
+
+/// The pause before the next poll when realtime is unavailable: modest, and half as long again
+/// each time nothing changed (5, 7.5, 11, 17, 25, 38, 57, then 60 s), back to the first after
+/// news.
+pub fn poll_delay_ms(last_ms: u32, changed: bool) -> u32 {
+    if changed {
+        POLL_FIRST_MS
+    } else {
+        last_ms
+            .saturating_add(last_ms / 2)
+            .clamp(POLL_FIRST_MS, POLL_SLOWEST_MS)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +90,23 @@ mod tests {
     fn future_and_invalid_times_read_as_now() {
         assert_eq!(relative(NOW, NOW + HOUR), "now");
         assert_eq!(relative(NOW, f64::NAN), "now");
+    }
+
+    #[test]
+    fn polls_back_off_while_quiet_and_hurry_after_news() {
+        let mut delay = POLL_FIRST_MS;
+        let mut seen = vec![delay];
+        for _ in 0..8 {
+            delay = poll_delay_ms(delay, false);
+            seen.push(delay);
+        }
+        assert_eq!(
+            seen,
+            [5_000, 7_500, 11_250, 16_875, 25_312, 37_968, 56_952, 60_000, 60_000]
+        );
+        assert_eq!(poll_delay_ms(60_000, true), POLL_FIRST_MS);
+        assert_eq!(poll_delay_ms(0, false), POLL_FIRST_MS);
+        assert_eq!(poll_delay_ms(u32::MAX, false), POLL_SLOWEST_MS);
     }
 
     #[test]
