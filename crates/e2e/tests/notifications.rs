@@ -83,6 +83,35 @@ async fn notify(site: &Site, slug: &str, text: &str) -> u64 {
     answer["id"].as_u64().expect("notification id")
 }
 
+/// The host-page config of the identified visitor `signed` (from [`Site::identify`]).
+fn identified(signed: &Value) -> String {
+    format!(
+        "{{ email: {}, emailHash: {}, timestamp: {} }}",
+        signed["email"], signed["emailHash"], signed["timestamp"]
+    )
+}
+
+/// Opens a page with `element` (a `data-helper-contact-form` element with id `contact`) and
+/// clicks it.
+async fn click_contact_form(site: &Site, path: &str, element: &str) -> Browser {
+    let url = site.page(path, &page("{}", element));
+    let b = Browser::start().await;
+    b.open_with_widget(&url).await;
+    b.click("#contact").await;
+    b
+}
+
+/// Waits for the unread badge and checks that it shows `n`, as does the launcher's name.
+async fn wait_badge(b: &Browser, n: u32) {
+    let badge = b.wait_shadow("[data-testid=unread-badge]").await;
+    assert_eq!(badge.text().await.unwrap(), n.to_string());
+    assert_eq!(
+        b.in_shadow("root.querySelector('[data-testid=launcher]').getAttribute('aria-label')")
+            .await,
+        json!(format!("Support chat, {n} unread"))
+    );
+}
+
 async fn wait_requests_done(b: &Browser, path: &str, n: usize) {
     b.wait_js(&format!(
         "performance.getEntriesByType('resource').filter(e => e.name.includes('{path}')).length >= {n}"
@@ -102,12 +131,7 @@ async fn notifications_show_as_bubbles_before_the_chat_code_and_are_marked_on_th
     let second = notify(&site, &invoice, "Your invoice is ready").await;
     let third = notify(&site, &refund, "Your refund is on its way").await;
 
-    let config = format!(
-        "{{ email: 'ann@example.com', emailHash: '{}', timestamp: {} }}",
-        signed["emailHash"].as_str().unwrap(),
-        signed["timestamp"]
-    );
-    let url = site.page("/identified", &page(&config, ""));
+    let url = site.page("/identified", &page(&identified(&signed), ""));
     let b = Browser::start().await;
     b.open_with_widget(&url).await;
     b.wait_shadow("[data-testid=notification]").await;
@@ -117,13 +141,7 @@ async fn notifications_show_as_bubbles_before_the_chat_code_and_are_marked_on_th
         json!(["Your refund is on its way", "Your invoice is ready"])
     );
     // Both conversations have an unread staff reply.
-    let badge = b.wait_shadow("[data-testid=unread-badge]").await;
-    assert_eq!(badge.text().await.unwrap(), "2");
-    assert_eq!(
-        b.in_shadow("root.querySelector('[data-testid=launcher]').getAttribute('aria-label')")
-            .await,
-        json!("Support chat, 2 unread")
-    );
+    wait_badge(&b, 2).await;
     assert_eq!(
         requested(&b).await,
         json!({ "wasm": false, "notify": true, "unread": 1 }),
@@ -180,7 +198,7 @@ async fn notifications_show_as_bubbles_before_the_chat_code_and_are_marked_on_th
     b.wait_panel(true).await;
     assert_eq!(bubbles(&b).await, json!([]));
     assert_eq!(
-        b.in_shadow("!!root.querySelector('[data-testid=notification], section')")
+        b.in_shadow("!!root.querySelector('[aria-label=\"Support notifications\"]')")
             .await,
         json!(false),
         "no empty region is left behind"
@@ -199,12 +217,7 @@ async fn a_notification_click_shows_its_conversation() {
     let (signed, token) = site.identify("ann@example.com").await;
     let slug = conversation_with_reply(&site, &token, "Your refund is on its way.").await;
     notify(&site, &slug, "About your refund").await;
-    let config = format!(
-        "{{ email: 'ann@example.com', emailHash: '{}', timestamp: {} }}",
-        signed["emailHash"].as_str().unwrap(),
-        signed["timestamp"]
-    );
-    let url = site.page("/open-conversation", &page(&config, ""));
+    let url = site.page("/open-conversation", &page(&identified(&signed), ""));
     let b = Browser::start().await;
     b.open_with_widget(&url).await;
     b.wait_shadow("[data-testid=notification] button").await;
@@ -262,13 +275,7 @@ async fn the_unread_badge_shows_for_visitors_with_conversations_only() {
     .await;
 
     b.client.refresh().await.unwrap();
-    let badge = b.wait_shadow("[data-testid=unread-badge]").await;
-    assert_eq!(badge.text().await.unwrap(), "1");
-    assert_eq!(
-        b.in_shadow("root.querySelector('[data-testid=launcher]').getAttribute('aria-label')")
-            .await,
-        json!("Support chat, 1 unread")
-    );
+    wait_badge(&b, 1).await;
     assert_eq!(
         b.in_shadow("root.querySelector('[data-testid=unread-badge]').getAttribute('aria-hidden')")
             .await,
@@ -295,16 +302,8 @@ async fn the_unread_badge_shows_for_visitors_with_conversations_only() {
 #[tokio::test]
 async fn a_contact_form_click_loads_the_chat_code_and_opens_the_panel() {
     let site = Site::start().await;
-    let url = site.page(
-        "/contact",
-        &page(
-            "{}",
-            "<a id=contact href=\"#navigated\" data-helper-contact-form>Contact us</a>",
-        ),
-    );
-    let b = Browser::start().await;
-    b.open_with_widget(&url).await;
-    b.click("#contact").await;
+    let link = "<a id=contact href=\"#navigated\" data-helper-contact-form>Contact us</a>";
+    let b = click_contact_form(&site, "/contact", link).await;
     b.wait_panel(true).await;
     assert_eq!(requested(&b).await["wasm"], json!(true));
     assert_eq!(b.js("return location.hash", vec![]).await, json!(""));
@@ -321,16 +320,8 @@ async fn a_contact_form_click_loads_the_chat_code_and_opens_the_panel() {
 #[ignore = "awaits hwContactForm in the chat code"]
 async fn a_contact_form_click_shows_the_form() {
     let site = Site::start().await;
-    let url = site.page(
-        "/contact-form",
-        &page(
-            "{}",
-            "<button id=contact data-helper-contact-form>Contact us</button>",
-        ),
-    );
-    let b = Browser::start().await;
-    b.open_with_widget(&url).await;
-    b.click("#contact").await;
+    let button = "<button id=contact data-helper-contact-form>Contact us</button>";
+    let b = click_contact_form(&site, "/contact-form", button).await;
     b.wait_shadow("[data-testid=contact-form] input[type=email]")
         .await;
     b.close().await;

@@ -41,17 +41,35 @@ fn dist_file(name: &str) -> Vec<u8> {
         .unwrap_or_else(|e| panic!("dist/{name}: {e}"))
 }
 
-#[test]
-fn a_page_view_costs_only_the_loader_within_its_budget() {
-    let sdk = dist_file("sdk.js");
-    let gz = gzip_len(&sdk);
+/// The dist/ file whose name starts with `prefix` and ends with `suffix` (a hashed name).
+fn dist_name(prefix: &str, suffix: &str) -> String {
+    std::fs::read_dir(helper_widget_e2e::dist_dir())
+        .expect("dist/")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .find(|n| n.starts_with(prefix) && n.ends_with(suffix) && !n.ends_with("_bg.js"))
+        .unwrap_or_else(|| panic!("no {prefix}*{suffix} in dist/"))
+}
+
+/// Prints dist/`name`'s size and fails if its gzip is over `budget`; `what` says what it costs.
+fn assert_within(name: &str, budget: usize, what: &str) {
+    let bytes = dist_file(name);
+    let gz = gzip_len(&bytes);
     println!(
-        "sdk.js {:>7} raw {gz:>6} gzip (budget {PAGE_VIEW_BUDGET_GZIP})",
-        sdk.len()
+        "{name} {:>7} raw {gz:>6} gzip (budget {budget})",
+        bytes.len()
     );
     assert!(
-        gz <= PAGE_VIEW_BUDGET_GZIP,
-        "sdk.js grew past what every page view may cost: {gz} B gzip > {PAGE_VIEW_BUDGET_GZIP} B"
+        gz <= budget,
+        "{name} grew past {what}: {gz} B gzip > {budget} B"
+    );
+}
+
+#[test]
+fn a_page_view_costs_only_the_loader_within_its_budget() {
+    assert_within(
+        "sdk.js",
+        PAGE_VIEW_BUDGET_GZIP,
+        "what every page view may cost",
     );
 }
 
@@ -59,22 +77,9 @@ fn a_page_view_costs_only_the_loader_within_its_budget() {
 fn the_notifications_module_is_named_by_the_loader_and_within_its_budget() {
     let dist = helper_widget_e2e::dist_dir();
     let sdk = std::fs::read_to_string(dist.join("sdk.js")).expect("dist/sdk.js");
-    let name = std::fs::read_dir(&dist)
-        .expect("dist/")
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .find(|n| n.starts_with("notify-") && n.ends_with(".js"))
-        .expect("no notify-*.js in dist/");
+    let name = dist_name("notify-", ".js");
     assert!(sdk.contains(&name), "sdk.js does not import {name}");
-    let bytes = dist_file(&name);
-    let gz = gzip_len(&bytes);
-    println!(
-        "{name} {:>7} raw {gz:>6} gzip (budget {NOTIFY_BUDGET_GZIP})",
-        bytes.len()
-    );
-    assert!(
-        gz <= NOTIFY_BUDGET_GZIP,
-        "{name} grew past its budget: {gz} B gzip > {NOTIFY_BUDGET_GZIP} B"
-    );
+    assert_within(&name, NOTIFY_BUDGET_GZIP, "its budget");
     // Served precompressed like the other files, where the host supports it.
     for ext in ["gz", "br"] {
         assert!(
@@ -91,11 +96,7 @@ fn files_loaded_until_the_panel_is_open_fit_the_budget() {
     // The loader names exactly what it loads; measure those, not whatever else is in dist/.
     let mut files = vec!["sdk.js".to_owned()];
     for ext in [".js", "_bg.wasm"] {
-        let name = std::fs::read_dir(&dist)
-            .expect("dist/")
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .find(|n| n.starts_with("helper-widget-") && n.ends_with(ext) && !n.ends_with("_bg.js"))
-            .unwrap_or_else(|| panic!("no helper-widget-*{ext} in dist/"));
+        let name = dist_name("helper-widget-", ext);
         assert!(sdk.contains(&name), "sdk.js does not load {name}");
         files.push(name);
     }
