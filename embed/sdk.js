@@ -12,13 +12,16 @@
  * The loader owns what lives outside the panel: the launcher, the page's attributes, the event
  * listeners of HelperWidget.on, and the session request, whose one request format the wasm also
  * uses when it renews a session (it calls `requestSession` through the bridge given to hwInit).
+ * The session's notification bubbles and the launcher's unread badge are the loader's too, but
+ * live in a module of their own (embed/notify.js), imported only by page views that can have
+ * something to show: an identified visitor, or a browser that once started a conversation.
  * Styles go through constructable stylesheets only, never a <style> element or a style
  * attribute, so pages whose Content-Security-Policy forbids inline styles still get a styled
  * widget.
  *
  * Trunk's post-build hook (embed/gen-sdk.sh) copies this file into dist/ with the hashed names of
- * the glue and .wasm and the launcher's stylesheet filled in. Plain ES2017, no build step of its
- * own, so what ships is what is read here. */
+ * the glue, the .wasm and notify.js and the launcher's stylesheet filled in. Plain ES2017, no
+ * build step of its own, so what ships is what is read here. */
 (() => {
   "use strict";
   const w = window;
@@ -35,6 +38,7 @@
   const scriptUrl = new URL(script.src, d.baseURI).href;
   const GLUE_URL = new URL("__GLUE__", scriptUrl).href;
   const WASM_URL = new URL("__WASM__", scriptUrl).href;
+  const NOTIFY_URL = new URL("__NOTIFY__", scriptUrl).href;
   const LAUNCHER_CSS = "__LAUNCHER_CSS__";
 
   const ROOT_ID = "helper-widget-root";
@@ -43,10 +47,12 @@
   const INTENT = PROMPT + "," + TOGGLE + ",[data-helper-contact-form]";
   const TOKEN_KEY = "helper_widget_anonymous_session_token"; // Helper's own key: history carries over
   const OPEN_KEY = "helper_widget_rs_open";
+  const HAS_KEY = "helper_widget_rs_has_conversations"; // set by the chat code (src/api/storage.rs)
   const SESSION_TIMEOUT_MS = 15000;
   const LOAD_FAILED = "The support chat could not be loaded. Check your connection and try again.";
   // HelperWidget's methods that the chat code carries out, as `hw` + the name (hwShow, …).
-  // All but hide need the panel, so calling one is intent (§8).
+  // All but hide need the panel, so calling one is intent (§8); so do the loader's own
+  // openConversation (a notification's click) and contactForm (a contact-form element's).
   const METHODS = ["show", "hide", "toggle", "minimize", "maximize", "toggleMinimize", "sendPrompt"];
   const needsPanel = (method) => method !== "hide";
 
@@ -69,29 +75,20 @@
     }
   };
 
-  const storage = () => {
-    try {
-      return w.localStorage;
-    } catch (e) {
-      return null; // privacy modes and sandboxed frames throw on access
-    }
-  };
+  // Privacy modes and sandboxed frames throw on access to localStorage (or it is null), and
+  // writes can hit the quota: then the widget just forgets.
   const stored = (key) => {
     try {
-      const s = storage();
-      return s ? s.getItem(key) : null;
+      return w.localStorage.getItem(key);
     } catch (e) {
       return null;
     }
   };
   const store = (key, value) => {
     try {
-      const s = storage();
-      if (s && value === null) s.removeItem(key);
-      else if (s) s.setItem(key, value);
-    } catch (e) {
-      // Quota or policy: the widget just forgets.
-    }
+      if (value === null) w.localStorage.removeItem(key);
+      else w.localStorage.setItem(key, value);
+    } catch (e) {}
   };
 
   // Fetches and instantiates the chat code once per page; a failure lets a later call retry.
@@ -128,10 +125,8 @@
     if (host === undefined || host === null) return new URL(scriptUrl).origin;
     let url = null;
     try {
-      url = typeof host === "string" ? new URL(host.trim()) : null;
-    } catch (e) {
-      url = null;
-    }
+      url = new URL(host.trim()); // not a string: no trim, caught like a malformed URL
+    } catch (e) {}
     if (url && /^https?:$/.test(url.protocol) && !url.search && !url.hash && url.host) {
       return (url.origin + url.pathname).replace(/\/+$/, "");
     }
@@ -194,9 +189,7 @@
   // Resolves to {ok: true, token, showWidget, ...Helper's fields} or {ok: false, status, error}
   // (status 0: no response; -1: the identity given is unusable). Never rejects.
   const requestSession = (base, identity, signal) => {
-    const body = identity
-      ? Object.assign({ currentURL: location.href }, identity)
-      : { currentToken: stored(TOKEN_KEY), currentURL: location.href };
+    const body = Object.assign({ currentURL: location.href }, identity || { currentToken: stored(TOKEN_KEY) });
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), SESSION_TIMEOUT_MS);
     const onAbort = () => abort.abort();
@@ -213,9 +206,7 @@
           let json = null;
           try {
             json = JSON.parse(text);
-          } catch (e) {
-            json = null;
-          }
+          } catch (e) {}
           if (!response.ok) {
             const error = isObject(json) && typeof json.error === "string" ? json.error : text.trim().slice(0, 200);
             return { ok: false, status: response.status, error: error || "HTTP " + response.status };
@@ -293,6 +284,14 @@
     const cleanups = [];
     const session = requestSession(base, identity, abort.signal);
 
+    // Hands embed/notify.js the session at page load, or a token when the chat code asks for a
+    // fresh unread count; the module is imported on first use.
+    const notify = (sessionOrToken) =>
+      import(NOTIFY_URL).then(
+        (m) => m.default(root, base, call, abort.signal, sessionOrToken),
+        () => {} // without bubbles and badge the widget still works
+      );
+
     const on = (target, type, handler, options) => {
       target.addEventListener(type, handler, options);
       cleanups.push(() => target.removeEventListener(type, handler, options));
@@ -362,6 +361,8 @@
         identity = next;
         return requestSession(base, identity, abort.signal);
       },
+      // unread(token): redraws the launcher's unread badge from a count fetched with `token`.
+      unread: notify,
     });
 
     const mountChat = (glue) => {
@@ -453,12 +454,16 @@
         on(d, type, (e) => closest(e, INTENT) && load(), { capture: true, passive: true });
       }
       on(d, "click", (e) => {
-        const prompt = closest(e, PROMPT);
-        const toggle = prompt ? null : closest(e, TOGGLE);
-        if (!prompt && !toggle) return;
+        const el = closest(e, INTENT); // the innermost one, if they are nested
+        if (!el) return;
         e.preventDefault(); // a prompt link never navigates, even before the chat code is here
-        if (prompt) call("sendPrompt", [prompt.getAttribute("data-helper-prompt") || ""], prompt);
-        else call("toggle", [], toggle);
+        if (el.matches(PROMPT)) call("sendPrompt", [el.getAttribute("data-helper-prompt")], el);
+        else if (el.matches(TOGGLE)) call("toggle", [], el);
+        else {
+          // A contact form is shown in the panel, so the panel opens first.
+          call("show", [], el);
+          call("contactForm", [], el);
+        }
       });
       markToggles(d.documentElement);
       const observer = new MutationObserver((records) => {
@@ -506,10 +511,15 @@
           if (queue.some(([method]) => needsPanel(method))) load();
           if (preload === "eager") load();
           if (preload === "idle") whenIdle();
-          if (showToggle !== null) return showLauncher(showToggle);
           // Helper's rule: without showToggleButton the session's showWidget decides; a failed
           // session still shows the launcher, so opening the panel can explain the problem.
-          return session.then((s) => showLauncher(!s.ok || s.showWidget !== false));
+          const shown = showToggle !== null
+            ? showLauncher(showToggle)
+            : session.then((s) => showLauncher(!s.ok || s.showWidget !== false));
+          // Bubbles and badge, beside a launcher, for visitors who can have conversations
+          // (runs after showLauncher: promise callbacks run in the order they were added).
+          session.then((s) => s.ok && launcher && (identity || stored(HAS_KEY)) && notify(s));
+          return shown;
         })),
 
       // Events from the chat code pass through here first, to keep the launcher and the page's
@@ -579,8 +589,7 @@
     },
   };
   for (const method of METHODS) {
-    api[method] = function () {
-      const args = Array.prototype.slice.call(arguments);
+    api[method] = (...args) => {
       if (instance) instance.call(method, args);
       else early.push([method, args]);
     };

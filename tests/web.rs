@@ -88,6 +88,12 @@ fn loader_bridge() -> JsValue {
     set(&bridge, "identified", &false.into());
     set(&bridge, "session", &session);
     set(&bridge, "requestSession", &request);
+    // The loader's unread(token); records its tokens in `window.unreadTokens`.
+    let unread = js_sys::Function::new_with_args(
+        "token",
+        "(window.unreadTokens = window.unreadTokens || []).push(token); return Promise.resolve();",
+    );
+    set(&bridge, "unread", &unread);
     bridge.into()
 }
 
@@ -260,4 +266,21 @@ async fn a_touched_deadline_only_times_out_after_a_silence() {
     wait_ms(130).await;
     assert!(deadline.signal().aborted());
     assert!(deadline.timed_out());
+}
+
+#[wasm_bindgen_test]
+fn the_unread_badge_is_refreshed_through_the_loader_with_the_token_given() {
+    let window = web_sys::window().expect("window");
+    js_sys::Reflect::set(&window, &"unreadTokens".into(), &js_sys::Array::new()).expect("reset");
+    let loader = embed::Loader::read(&loader_bridge()).expect("bridge reads");
+    let badge = loader.unread.clone();
+    loader.refresh_unread("token-1");
+    badge.refresh("token-2");
+    let tokens = js_sys::Reflect::get(&window, &"unreadTokens".into()).expect("unreadTokens");
+    assert_eq!(
+        js_sys::JSON::stringify(&tokens)
+            .ok()
+            .and_then(|s| s.as_string()),
+        Some(r#"["token-1","token-2"]"#.to_owned())
+    );
 }

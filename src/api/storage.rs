@@ -1,11 +1,15 @@
-//! What the chat remembers in the host page's `localStorage`: the open conversation. (The
-//! anonymous session token and the panel's open state are the loader's, in `sdk.js`.) Storage can be missing or throw (privacy modes, sandboxed frames,
-//! quota): then the widget simply forgets, it never fails.
+//! What the chat remembers in the host page's `localStorage`: the open conversation, and that
+//! this browser ever started one. (The anonymous session token and the panel's open state are
+//! the loader's, in `sdk.js`.) Storage can be missing or throw (privacy modes, sandboxed
+//! frames, quota): then the widget simply forgets, it never fails.
 
 use crate::json;
 use serde_json::Value;
 
 const CONVERSATION: &str = "helper_widget_rs_conversation";
+/// Read by `sdk.js` (same key there): only a visitor who ever had a conversation can have
+/// unread replies, so only their page views spend a request on the unread count.
+const HAS_CONVERSATIONS: &str = "helper_widget_rs_has_conversations";
 
 fn storage() -> Option<web_sys::Storage> {
     leptos::prelude::window().local_storage().ok().flatten()
@@ -35,5 +39,14 @@ pub fn set_conversation(owner: &str, slug: Option<&str>) {
             ),
             None => s.remove_item(CONVERSATION),
         };
+    }
+}
+
+/// Remembers that this browser started a conversation, so later page views fetch the unread
+/// count (anonymous visitors; identified ones always do). Never forgotten: a conversation stays
+/// on the server after the widget forgets which one was open.
+pub fn remember_has_conversations() {
+    if let Some(s) = storage() {
+        let _ = s.set_item(HAS_CONVERSATIONS, "1");
     }
 }

@@ -530,6 +530,7 @@ impl Chat {
     fn conversation_started(&self, slug: &str) {
         self.store.slug.set(Some(slug.to_owned()));
         storage::set_conversation(&self.owner, Some(slug));
+        storage::remember_has_conversations();
         events::emit(
             "conversation",
             events::detail(json::object(vec![("conversationSlug", slug.into())])),

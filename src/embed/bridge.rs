@@ -1,6 +1,6 @@
 //! What the loader `sdk.js` hands the chat code when it mounts it: where to render (the shadow
-//! root it made), the API base, and the session it started. Read and
-//! checked once here, so the rest of the widget gets typed values.
+//! root it made), the API base, the session it started, and the launcher's unread badge. Read
+//! and checked once here, so the rest of the widget gets typed values.
 
 use super::EmbedError;
 use wasm_bindgen::{JsCast, JsValue};
@@ -22,6 +22,28 @@ pub struct Loader {
     pub session: js_sys::Promise,
     /// The loader's `requestSession(identity | null)`.
     pub request_session: js_sys::Function,
+    /// The unread badge on the launcher, which the loader draws.
+    pub unread: UnreadBadge,
+}
+
+/// The launcher's unread badge (the number of the visitor's conversations with unread replies).
+/// The loader fetches the count once at page load for visitors who can have conversations;
+/// the chat code asks it again whenever the count may have changed: after a staff reply arrives
+/// while the panel is closed, and after a conversation has been read. Cheap to clone.
+#[derive(Clone)]
+pub struct UnreadBadge {
+    /// The loader's `unread(token)`: fetches `GET /api/chat/conversations/unread` with that
+    /// session token and redraws the badge (none at 0). Returns a promise that never rejects;
+    /// a failed request leaves the badge as it was.
+    refresh: js_sys::Function,
+}
+
+impl UnreadBadge {
+    /// Re-fetches the unread count with `token` (the current session's) and redraws the badge.
+    /// Fire and forget: the loader times the request out and ignores failures.
+    pub fn refresh(&self, token: &str) {
+        let _ = self.refresh.call1(&JsValue::NULL, &token.into());
+    }
 }
 
 impl Loader {
@@ -45,6 +67,15 @@ impl Loader {
             identified: get("identified").as_bool().unwrap_or(false),
             session: typed(get("session"), "session")?,
             request_session: typed(get("requestSession"), "requestSession")?,
+            unread: UnreadBadge {
+                refresh: typed(get("unread"), "unread")?,
+            },
         })
+    }
+
+    /// Re-fetches the unread count with `token` and redraws the launcher's badge (see
+    /// [`UnreadBadge`]; keep a clone of [`Loader::unread`] where the loader is gone).
+    pub fn refresh_unread(&self, token: &str) {
+        self.unread.refresh(token);
     }
 }

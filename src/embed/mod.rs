@@ -11,7 +11,7 @@ pub mod exports;
 mod js_config;
 mod shadow;
 
-pub use bridge::Loader;
+pub use bridge::{Loader, UnreadBadge};
 
 use crate::api::{Api, SessionSource};
 use crate::events;

@@ -124,6 +124,7 @@ impl Site {
             "POST",
             &format!("{}{path}", self.api),
             Some(&body.to_string()),
+            None,
         )
         .await;
         assert_eq!(status, 200, "{path}: {text}");
@@ -132,7 +133,44 @@ impl Site {
 
     /// A GET on the API server, returning status and body (e.g. `/__dev/hmac?email=…`).
     pub async fn api_get(&self, path: &str) -> (u16, String) {
-        http_request("GET", &format!("{}{path}", self.api), None).await
+        http_request("GET", &format!("{}{path}", self.api), None, None).await
+    }
+
+    /// A Helper API call as the widget makes it (JSON body, `Bearer` token), for setting up
+    /// what a visitor has before the browser comes in; returns status and parsed body
+    /// (`Null` when it is not JSON).
+    pub async fn api_call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+        token: Option<&str>,
+    ) -> (u16, Value) {
+        let body = body.map(Value::to_string);
+        let (status, text) = http_request(
+            method,
+            &format!("{}{path}", self.api),
+            body.as_deref(),
+            token,
+        )
+        .await;
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// Starts an identified session for `email` (signed by the dev server's `/__dev/hmac`) and
+    /// returns the config fields a host page needs for it (`email`, `emailHash`, `timestamp`)
+    /// and the session's token.
+    pub async fn identify(&self, email: &str) -> (Value, String) {
+        let query: String = url_escape(email);
+        let (status, signed) = self.api_get(&format!("/__dev/hmac?email={query}")).await;
+        assert_eq!(status, 200, "/__dev/hmac: {signed}");
+        let signed: Value = serde_json::from_str(&signed).expect("hmac JSON");
+        let (status, session) = self
+            .api_call("POST", "/api/widget/session", Some(&signed), None)
+            .await;
+        assert_eq!(status, 200, "identified session: {session}");
+        let token = session["token"].as_str().expect("session token").to_owned();
+        (signed, token)
     }
 
     /// The `sdk.js` URL on the asset origin.
@@ -489,17 +527,39 @@ window.addEventListener('error', function (e) { window.__consoleLog.push('uncaug
 window.addEventListener('unhandledrejection', function (e) { window.__consoleLog.push('unhandled: ' + e.reason); });
 </script>"#;
 
+/// Percent-encodes everything but unreserved characters, for a query value.
+fn url_escape(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// A minimal HTTP/1.1 call over loopback, for the tests' control requests.
-async fn http_request(method: &str, url: &str, body: Option<&str>) -> (u16, String) {
+async fn http_request(
+    method: &str,
+    url: &str,
+    body: Option<&str>,
+    bearer: Option<&str>,
+) -> (u16, String) {
     use http_body_util::{BodyExt, Full};
     use hyper_util::client::legacy::Client;
     use hyper_util::rt::TokioExecutor;
     let client: Client<HttpConnector, Full<bytes::Bytes>> =
         Client::builder(TokioExecutor::new()).build(HttpConnector::new());
-    let request = axum::http::Request::builder()
+    let mut request = axum::http::Request::builder()
         .method(method)
         .uri(url)
-        .header("content-type", "application/json")
+        .header("content-type", "application/json");
+    if let Some(token) = bearer {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let request = request
         .body(Full::new(bytes::Bytes::from(
             body.unwrap_or_default().to_owned(),
         )))

@@ -84,6 +84,16 @@ async fn a_page_view_without_intent_loads_only_sdk_js_and_the_session() {
         )
         .await;
     assert_eq!(sessions, json!(1));
+    // A visitor with nothing to show (anonymous, never had a conversation) costs neither the
+    // notifications module nor an unread count.
+    let extras = b
+        .js(
+            "return performance.getEntriesByType('resource').map(e => e.name)
+               .filter(n => /\\/notify-[0-9a-f]+\\.js$/.test(n) || n.includes('/unread'))",
+            vec![],
+        )
+        .await;
+    assert_eq!(extras, json!([]));
     assert_eq!(b.js("return events", vec![]).await, json!(["ready"]));
     assert_eq!(b.console().await, "", "no console errors or warnings");
     b.close().await;
@@ -317,6 +327,12 @@ async fn the_sessions_show_widget_decides_the_launcher_unless_the_page_does() {
     assert!(b.shadow_find("[data-testid=launcher]").await.is_none());
     b.click("#toggle").await;
     b.wait_panel(true).await;
+    // And the API, with no launcher either.
+    b.js("HelperWidget.hide()", vec![]).await;
+    b.wait_panel(false).await;
+    b.js("HelperWidget.show()", vec![]).await;
+    b.wait_panel(true).await;
+    assert!(b.shadow_find("[data-testid=launcher]").await.is_none());
 
     let forced = site.page("/forced", &page("{ showToggleButton: true }", ""));
     b.open_with_widget(&forced).await;
