@@ -93,13 +93,14 @@ pub fn mount(
 
     let sessions = SessionSource::new(loader.session, loader.request_session, loader.identified);
     let api = SendWrapper::new(Api::new(loader.base, loader.owner, sessions, refresh_auth));
+    let unread = SendWrapper::new(loader.unread);
     let ui_slot: Rc<RefCell<Option<UiState>>> = Rc::default();
     let slot = Rc::clone(&ui_slot);
     let view = mount_to(container.clone(), move || {
         let ui = UiState::new();
         *slot.borrow_mut() = Some(ui);
         report_open_state(ui);
-        view! { <Widget config=config api=api ui=ui /> }.into_any()
+        view! { <Widget config=config api=api ui=ui unread=unread /> }.into_any()
     });
     let ui = ui_slot
         .borrow_mut()

@@ -32,7 +32,8 @@ pub use support_buttons::SupportButtons;
 pub use transcript::Transcript;
 
 use crate::api::Api;
-use crate::chat::{Chat, Store};
+use crate::chat::{Chat, Status, Store};
+use crate::embed::UnreadBadge;
 use crate::live::Live;
 use helper_widget_core::config::Config;
 use leptos::prelude::*;
@@ -233,22 +234,39 @@ fn start_chat(api: Rc<Api>) -> Rc<Chat> {
 
 /// Listens for a human agent's replies while it matters: while a conversation is shown, and
 /// while the panel is closed on one a human has taken over (so replies count as unread).
-fn follow_live(ui: UiState, chat: Rc<Chat>, api: Rc<Api>) {
+fn follow_live(ui: UiState, chat: Rc<Chat>, api: Rc<Api>, unread: Option<UnreadBadge>) {
     let store = chat.store();
     let visible = move || ui.open.try_get_untracked() == Some(true) && !document().hidden();
-    let live = Live::new(chat, api, visible, || {});
+    let recount = {
+        let api = Rc::clone(&api);
+        move || {
+            if let Some(badge) = unread.clone() {
+                let api = Rc::clone(&api);
+                leptos::task::spawn_local(async move {
+                    if let Ok(token) = api.token().await {
+                        badge.refresh(&token);
+                    }
+                });
+            }
+        }
+    };
+    let live = Live::new(chat, api, visible, recount);
     let on_unmount = SendWrapper::new(Rc::clone(&live));
     on_cleanup(move || on_unmount.shutdown());
-    Effect::new(move |was_open: Option<bool>| {
+    Effect::new(move |before: Option<(bool, bool, Option<String>)>| {
         let slug = store.slug.get();
         let open = ui.open.get();
+        let idle = store.status.get() == Status::Idle;
         let escalated = store.escalated.get();
-        live.follow(slug.filter(|_| open || escalated));
-        if open && was_open == Some(false) && escalated {
-            // Opening the panel shows the staff replies that came meanwhile: they are read.
+        live.follow(slug.clone().filter(|_| open || escalated));
+        let (was_open, was_idle, shown) = before.unwrap_or((false, true, None));
+        // Helper counts a conversation unread while it has a message newer than the visitor's
+        // last read, the AI's answers included. What the open panel shows is read: on opening,
+        // once a conversation has loaded into it, and when an answer finishes.
+        if open && idle && slug.is_some() && (!was_open || !was_idle || shown != slug) {
             live.seen();
         }
-        open
+        (open, idle, slug)
     });
 }
 
@@ -273,11 +291,15 @@ pub fn Widget(
     api: SendWrapper<Rc<Api>>,
     /// Open/minimized state, shared with the JavaScript API.
     ui: UiState,
+    /// The launcher's unread badge (the loader's), brought up to date when replies are read or
+    /// arrive unseen.
+    #[prop(optional)]
+    unread: Option<SendWrapper<UnreadBadge>>,
 ) -> impl IntoView {
     let api = api.take();
     start_clock();
     let chat = start_chat(Rc::clone(&api));
-    follow_live(ui, Rc::clone(&chat), api);
+    follow_live(ui, Rc::clone(&chat), api, unread.map(SendWrapper::take));
     forward_page_requests(ui, chat);
     view! { <Panel title=config.title ui=ui /> }
 }

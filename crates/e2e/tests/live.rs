@@ -277,3 +277,27 @@ async fn a_page_whose_policy_forbids_the_socket_still_gets_staff_replies_by_poll
     assert_eq!(messages(&b).await.len(), 3);
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_reply_to_an_escalated_conversation_counts_on_the_launcher_while_closed() {
+    let site = Site::start().await;
+    let b = Browser::start().await;
+    first_answer(&site, &b, "/unread").await;
+    b.type_and_send("I need to talk to a human").await;
+    b.wait_shadow("[data-testid=escalated-banner]").await;
+    b.wait_settled(4).await;
+    let slug = slug(&b).await;
+    b.js("HelperWidget.hide()", vec![]).await;
+    b.wait_panel(false).await;
+    // Still listening while closed: the reply arrives and counts as unread at once.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    staff_reply(&site, &slug, "A person here").await;
+    b.wait_js("__root().querySelector('[data-testid=unread-badge]') && __root().querySelector('[data-testid=unread-badge]').textContent.trim() === '1'")
+        .await;
+    // Opening shows it, and reading clears the count.
+    b.js("HelperWidget.show()", vec![]).await;
+    wait_staff_message(&b, "A person here").await;
+    b.wait_js("!__root().querySelector('[data-testid=unread-badge]')")
+        .await;
+    b.close().await;
+}

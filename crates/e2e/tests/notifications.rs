@@ -211,7 +211,6 @@ async fn notifications_show_as_bubbles_before_the_chat_code_and_are_marked_on_th
 /// What hwOpenConversation (the chat code's) must do once it exists: the clicked notification's
 /// conversation is the one shown.
 #[tokio::test]
-#[ignore = "awaits hwOpenConversation in the chat code"]
 async fn a_notification_click_shows_its_conversation() {
     let site = Site::start().await;
     let (signed, token) = site.identify("ann@example.com").await;
@@ -286,14 +285,30 @@ async fn the_unread_badge_shows_for_visitors_with_conversations_only() {
         requested(&b).await,
         json!({ "wasm": false, "notify": true, "unread": 1 })
     );
-    // Hidden while the panel is open: the panel covers that corner.
+    // Opening the panel shows the reply: the conversation is read and the badge goes.
     b.js("HelperWidget.show()", vec![]).await;
     b.wait_panel(true).await;
-    assert_eq!(
-        b.in_shadow("getComputedStyle(root.querySelector('[data-testid=unread-badge]')).display")
-            .await,
-        json!("none")
-    );
+    b.wait_shadow("[data-testid=staff-name]").await;
+    b.wait_js(
+        "!document.getElementById('helper-widget-root').shadowRoot.querySelector('[data-testid=unread-badge]')",
+    )
+    .await;
+    // On the server too.
+    let token = b
+        .js(
+            "return localStorage.getItem('helper_widget_anonymous_session_token')",
+            vec![],
+        )
+        .await;
+    let (status, unread) = site
+        .api_call(
+            "GET",
+            "/api/chat/conversations/unread",
+            None,
+            token.as_str(),
+        )
+        .await;
+    assert_eq!((status, unread), (200, json!({ "count": 0 })));
     b.close().await;
 }
 
