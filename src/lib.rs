@@ -10,6 +10,8 @@
 //!   ([`helper_widget_core::protocol`]) that turns reply bytes into typed events.
 //! - [`widget`]: the Leptos components (launcher, panel, transcript, composer), one per file,
 //!   and [`widget::UiState`], the open/minimized state the JavaScript API drives.
+//! - [`history`] and [`contact`]: the controllers behind the list of earlier conversations
+//!   and the contact form (requests and state; the views are in [`widget`]).
 //! - [`embed`]: everything about someone else's page: the `#helper-widget-root` host and its
 //!   open shadow root, the stylesheet inside it, `data-helper-*` attributes, the events sent
 //!   to `HelperWidget.on(...)` listeners, and the functions `sdk.js` calls (see
@@ -21,8 +23,10 @@
 
 pub mod api;
 pub mod chat;
+pub mod contact;
 pub mod embed;
 pub mod events;
+pub mod history;
 pub mod json;
 pub mod style;
 pub mod widget;

@@ -8,10 +8,12 @@
 //! `refreshAuth`) and retries the call, unseen by the visitor. Concurrent callers share one
 //! session request.
 
+pub mod conversations;
 mod session;
 pub mod storage;
 pub mod timeout;
 
+pub use conversations::{ConversationPage, ConversationSummary};
 pub use session::SessionSource;
 pub use timeout::Deadline;
 

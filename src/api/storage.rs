@@ -1,11 +1,15 @@
 //! What the chat remembers in the host page's `localStorage`: the open conversation. (The
-//! anonymous session token and the panel's open state are the loader's, in `sdk.js`.) Storage can be missing or throw (privacy modes, sandboxed frames,
-//! quota): then the widget simply forgets, it never fails.
+//! anonymous session token and the panel's open state are the loader's, in `sdk.js`; the chat
+//! only removes that token, when an anonymous visitor clears their history.) Storage can be
+//! missing or throw (privacy modes, sandboxed frames, quota): then the widget simply forgets,
+//! it never fails.
 
 use crate::json;
 use serde_json::Value;
 
 const CONVERSATION: &str = "helper_widget_rs_conversation";
+/// The loader's key for the anonymous session token (Helper's own, helper-api.md §3.6).
+const ANONYMOUS_TOKEN: &str = "helper_widget_anonymous_session_token";
 
 fn storage() -> Option<web_sys::Storage> {
     leptos::prelude::window().local_storage().ok().flatten()
@@ -35,5 +39,13 @@ pub fn set_conversation(owner: &str, slug: Option<&str>) {
             ),
             None => s.remove_item(CONVERSATION),
         };
+    }
+}
+
+/// Forgets the anonymous visitor's session token, so the next session is a new visitor's and
+/// the earlier conversations are out of reach ("Clear history", as Helper does it).
+pub fn forget_anonymous_token() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(ANONYMOUS_TOKEN);
     }
 }

@@ -6,7 +6,11 @@
 //! each `view!`.
 
 mod composer;
+mod contact_form;
+mod conversation_item;
+mod dom;
 mod error_alert;
+mod history_view;
 mod loading;
 mod markdown_view;
 mod message;
@@ -15,7 +19,9 @@ mod sources;
 mod transcript;
 
 pub use composer::Composer;
+pub use contact_form::ContactForm;
 pub use error_alert::ErrorAlert;
+pub use history_view::HistoryView;
 pub use loading::LoadingIndicator;
 pub use markdown_view::MessageContent;
 pub use message::MessageView;
@@ -25,6 +31,8 @@ pub use transcript::Transcript;
 
 use crate::api::Api;
 use crate::chat::{Chat, Store};
+use crate::contact::Contact;
+use crate::history::History;
 use helper_widget_core::config::Config;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -45,6 +53,19 @@ pub struct UiState {
     /// Whether opening moves focus into the composer: yes when the visitor asked, no when the
     /// panel is reopened because it was open before a reload (focus stays on the page).
     pub focus_on_open: StoredValue<bool>,
+    /// What the panel shows below its header.
+    pub body: RwSignal<PanelBody>,
+}
+
+/// What fills the panel below its header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PanelBody {
+    /// The conversation and the composer.
+    Chat,
+    /// The visitor's earlier conversations.
+    History,
+    /// The contact form.
+    Contact,
 }
 
 impl UiState {
@@ -55,6 +76,7 @@ impl UiState {
             minimized: RwSignal::new(false),
             page_request: RwSignal::new(None),
             focus_on_open: StoredValue::new(true),
+            body: RwSignal::new(PanelBody::Chat),
         }
     }
 
@@ -102,8 +124,15 @@ impl UiState {
         self.request(PageRequest::Open(slug));
     }
 
+    /// Opens the panel on the contact form (a `data-helper-contact-form` click).
+    pub fn contact_form(self) {
+        self.show();
+        self.body.set(PanelBody::Contact);
+    }
+
     fn request(self, request: PageRequest) {
         self.show();
+        self.body.set(PanelBody::Chat);
         let next = self
             .page_request
             .with_untracked(|p| p.as_ref().map_or(1, |(n, _)| n + 1));
@@ -215,7 +244,26 @@ pub fn Widget(
     /// Open/minimized state, shared with the JavaScript API.
     ui: UiState,
 ) -> impl IntoView {
-    let chat = start_chat(api.take());
+    let api = api.take();
+    let chat = start_chat(Rc::clone(&api));
+    provide_context(History::new(Rc::clone(&api), Rc::clone(&chat)));
+    provide_context(Contact::new(api));
     forward_page_requests(ui, chat);
     view! { <Panel title=config.title ui=ui /> }
+}
+
+/// The history controller provided by [`Widget`].
+pub fn use_history() -> History {
+    match use_context::<History>() {
+        Some(history) => history,
+        None => unreachable!("components are only rendered inside <Widget/>, which provides it"),
+    }
+}
+
+/// The contact form's controller provided by [`Widget`].
+pub fn use_contact() -> Contact {
+    match use_context::<Contact>() {
+        Some(contact) => contact,
+        None => unreachable!("components are only rendered inside <Widget/>, which provides it"),
+    }
 }
