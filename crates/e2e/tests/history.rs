@@ -194,7 +194,8 @@ async fn earlier_conversations_are_listed_and_reopen_with_staff_replies() {
     );
     // (The staff-name test id is another change's; the name shows either way.)
     assert_eq!(
-        b.shadow_text("[data-testid=staff-name], .hw-staff-name").await,
+        b.shadow_text("[data-testid=staff-name], .hw-staff-name")
+            .await,
         "Sam"
     );
     // It was marked read: the list shows it so now.
