@@ -1,9 +1,9 @@
 //! The contact form's behaviour (`data-helper-contact-form`): checks what the visitor typed and
 //! sends it through [`crate::api`]. A controller: no view code, nothing of the DOM; the form
-//! itself is `widget::contact_form`.
+//! itself is `widget::contact_form`, which watches the [`ContactStatus`].
 
 use crate::api::Api;
-use leptos::prelude::*;
+use crate::watch::{Watched, Watcher};
 use std::rc::Rc;
 
 /// Where the form is.
@@ -21,64 +21,66 @@ pub enum ContactStatus {
     Failed(String),
 }
 
-/// The form's state and sender, as a `Copy` handle.
-#[derive(Clone, Copy)]
+/// The form's state and sender. One per mounted widget, shared by `Rc`.
 pub struct Contact {
-    /// Where the form is.
-    pub status: RwSignal<ContactStatus>,
-    api: StoredValue<Rc<Api>, LocalStorage>,
+    api: Rc<Api>,
+    status: Watched<ContactStatus>,
 }
 
 impl Contact {
-    /// A form sending through `api`. Must run under the view's owner.
-    pub fn new(api: Rc<Api>) -> Contact {
-        Contact {
-            status: RwSignal::new(ContactStatus::Editing),
-            api: StoredValue::new_local(api),
-        }
+    /// A form sending through `api`.
+    pub fn new(api: Rc<Api>) -> Rc<Contact> {
+        Rc::new(Contact {
+            api,
+            status: Watched::new(ContactStatus::Editing),
+        })
+    }
+
+    /// Sets the function told of every change of status (and at once), or with `None`
+    /// forgets it.
+    pub fn watch(&self, watcher: Option<Watcher<ContactStatus>>) {
+        self.status.watch(watcher);
     }
 
     /// The identified visitor's email, to fill the form in with; empty for anonymous ones.
     pub fn known_email(&self) -> String {
         self.api
-            .try_with_value(|api| {
-                api.owner_key()
-                    .strip_prefix("email:")
-                    .map(str::to_owned)
-                    .unwrap_or_default()
-            })
+            .owner_key()
+            .strip_prefix("email:")
+            .map(str::to_owned)
             .unwrap_or_default()
     }
 
     /// Sends the form, or says what to fix first. Does nothing while a send is in flight.
-    pub fn submit(self, email: &str, message: &str) {
-        if self.status.get_untracked() == ContactStatus::Sending {
+    pub fn submit(self: &Rc<Self>, email: &str, message: &str) {
+        if self.status.with(|s| *s == ContactStatus::Sending) {
             return;
         }
-        let (email, message) = (email.trim(), message.trim());
-        if let Err(problem) = check(email, message) {
-            self.status.set(ContactStatus::Invalid(problem));
+        let (email, message) = (email.trim().to_owned(), message.trim().to_owned());
+        if let Err(problem) = check(&email, &message) {
+            self.set(ContactStatus::Invalid(problem));
             return;
         }
-        let Some(api) = self.api.try_get_value() else {
-            return;
-        };
-        self.status.set(ContactStatus::Sending);
-        let (email, message) = (email.to_owned(), message.to_owned());
+        self.set(ContactStatus::Sending);
+        let this = Rc::clone(self);
         leptos::task::spawn_local(async move {
-            let status = match api.contact(&email, &message).await {
+            let status = match this.api.contact(&email, &message).await {
                 Ok(()) => ContactStatus::Sent,
                 Err(e) => ContactStatus::Failed(format!(
                     "Your message couldn't be sent ({e}). Please try again."
                 )),
             };
-            self.status.set(status);
+            this.set(status);
         });
     }
 
     /// A fresh form (it was opened again).
-    pub fn reset(self) {
-        self.status.set(ContactStatus::Editing);
+    pub fn reset(&self) {
+        self.set(ContactStatus::Editing);
+    }
+
+    fn set(&self, status: ContactStatus) {
+        self.status.update(|s| *s = status);
     }
 }
 

@@ -29,4 +29,5 @@ pub mod events;
 pub mod history;
 pub mod json;
 pub mod style;
+pub mod watch;
 pub mod widget;

@@ -1,13 +1,14 @@
 //! The contact form a `data-helper-contact-form` click opens, in place of the chat: email and
 //! message, sent to the support team, who answer by email. Checking and sending are the
-//! [`crate::contact::Contact`] controller's. Its content is built with plain DOM calls
-//! ([`super::dom`]) and kept in step with the controller by one effect.
+//! [`Contact`] controller's. Its content is built with plain DOM calls ([`super::dom`]) and
+//! redrawn by the function that watches the controller.
 
 use super::dom::{child, clicked_action, focus, title_bar, toggle};
 use super::{use_composer_focus, use_contact, PanelBody, UiState};
 use crate::contact::{Contact, ContactStatus};
-use leptos::html;
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
 
@@ -19,7 +20,9 @@ pub fn ContactForm(
 ) -> impl IntoView {
     let contact = use_contact();
     contact.reset();
-    let pane_ref = NodeRef::<html::Div>::new();
+    // The pane's nodes go: no one to tell any more.
+    let leaving = SendWrapper::new(Rc::clone(&contact));
+    on_cleanup(move || leaving.watch(None));
     let composer = use_composer_focus();
     let on_click = move |ev: web_sys::MouseEvent| {
         if clicked_action(&ev).is_some_and(|(action, _)| action == "back") {
@@ -33,27 +36,19 @@ pub fn ContactForm(
             });
         }
     };
+    let sending = Rc::clone(&contact);
     let on_submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
-        let Some(pane) = pane_ref.get_untracked() else {
+        let Some(pane) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+        else {
             return;
         };
         let (email, message) = typed(&pane);
-        contact.submit(&email, &message);
+        sending.submit(&email, &message);
     };
-    pane_ref.on_load(move |pane| {
-        if let Some(parts) = build(&pane, &contact.known_email()) {
-            keep_in_step(parts, contact);
-        }
-    });
-    view! {
-        <div
-            node_ref=pane_ref
-            class="hw-pane"
-            on:click=on_click
-            on:submit=on_submit
-        ></div>
-    }
+    view! { <div class="hw-pane" use:contact_pane=contact on:click=on_click on:submit=on_submit></div> }
 }
 
 /// The parts of the pane that change.
@@ -161,25 +156,32 @@ fn typed(pane: &Element) -> (String, String) {
     (email, message)
 }
 
-/// Keeps the pane in step with the controller: the alert says what to fix or why sending
-/// failed (the typed text stays), Send waits while sending, and once sent the form gives way to
-/// the thanks and focus goes to Back (Send is gone; focus must not fall to the page).
-fn keep_in_step(parts: Parts, contact: Contact) {
-    Effect::new(move || {
-        let status = contact.status.get();
-        let problem = match &status {
-            ContactStatus::Invalid(what) => what,
-            ContactStatus::Failed(why) => why.as_str(),
-            _ => "",
-        };
-        parts.alert.set_text_content(Some(problem));
-        let sent = status == ContactStatus::Sent;
-        toggle(&parts.send, "disabled", status == ContactStatus::Sending);
-        toggle(&parts.form, "hidden", sent);
-        toggle(&parts.success, "hidden", !sent);
-        if sent {
-            let back = parts.back.clone();
-            request_animation_frame(move || focus(back));
-        }
-    });
+/// Builds the pane's content (a directive: it runs as the pane is made) and keeps it in step
+/// with the controller from then on.
+fn contact_pane(pane: Element, contact: Rc<Contact>) {
+    if let Some(parts) = build(&pane, &contact.known_email()) {
+        contact.watch(Some(Rc::new(move |status: &ContactStatus| {
+            draw(&parts, status)
+        })));
+    }
+}
+
+/// Brings the pane in step with `status`: the alert says what to fix or why sending failed
+/// (the typed text stays), Send waits while sending, and once sent the form gives way to the
+/// thanks and focus goes to Back (Send is gone; focus must not fall to the page).
+fn draw(parts: &Parts, status: &ContactStatus) {
+    let problem = match status {
+        ContactStatus::Invalid(what) => what,
+        ContactStatus::Failed(why) => why.as_str(),
+        _ => "",
+    };
+    parts.alert.set_text_content(Some(problem));
+    let sent = *status == ContactStatus::Sent;
+    toggle(&parts.send, "disabled", *status == ContactStatus::Sending);
+    toggle(&parts.form, "hidden", sent);
+    toggle(&parts.success, "hidden", !sent);
+    if sent {
+        let back = parts.back.clone();
+        request_animation_frame(move || focus(back));
+    }
 }

@@ -1,16 +1,18 @@
 //! The visitor's earlier conversations, in place of the chat: a list that fetches more as it is
 //! scrolled, Back, and "Clear history" for anonymous visitors. The paging itself is the
 //! [`History`] controller's; this view only says when more is needed. Its content is built with
-//! plain DOM calls ([`super::dom`]) and kept in step with the controller by one effect.
+//! plain DOM calls ([`super::dom`]) and redrawn by the function that watches the controller.
 
 use super::conversation_item::conversation_item;
 use super::dom::{child, clicked_action, focus, title_bar, toggle};
 use super::{use_composer_focus, use_history, PanelBody, UiState};
-use crate::history::{History, ListStatus};
+use crate::history::{History, List, ListStatus};
 use leptos::html;
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
 use std::cell::Cell;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 /// Within this distance (px) of the list's end the next page is asked for, so it is usually
@@ -18,7 +20,7 @@ use web_sys::Element;
 const PREFETCH_PX: i32 = 240;
 
 /// The pane. It scrolls as a whole (its title bar sticks), so one scroll listener sees the
-/// list's end come near.
+/// list's end come near; one click listener serves every button in it.
 #[component]
 pub fn HistoryView(
     /// Panel state (Back and a chosen conversation show the chat again).
@@ -28,10 +30,15 @@ pub fn HistoryView(
 ) -> impl IntoView {
     let history = use_history();
     history.reload();
-    // Leaving the list drops its request: the answer would be for a list no longer shown.
-    on_cleanup(move || history.cancel());
-    let pane_ref = NodeRef::<html::Div>::new();
+    // Leaving the list drops its request (the answer would be for a list no longer shown) and
+    // its watcher (the pane's nodes go).
+    let leaving = SendWrapper::new(Rc::clone(&history));
+    on_cleanup(move || {
+        leaving.watch(None);
+        leaving.cancel();
+    });
     let composer = use_composer_focus();
+    let clicked = Rc::clone(&history);
     let on_click = move |ev: web_sys::MouseEvent| {
         let Some((action, el)) = clicked_action(&ev) else {
             return;
@@ -39,7 +46,7 @@ pub fn HistoryView(
         match action.as_str() {
             "open" => {
                 if let Some(slug) = el.get_attribute("data-conversation-slug") {
-                    history.open(&slug);
+                    clicked.open(&slug);
                 }
                 ui.body.set(PanelBody::Chat);
                 // After this tick's update has unhidden the composer: a hidden element can't be
@@ -56,41 +63,36 @@ pub fn HistoryView(
                     let _ = button.focus();
                 }
             }
-            "clear" if confirm_clear() => history.clear(),
+            "clear" if confirm_clear() => clicked.clear(),
             "retry" => {
                 // Retry goes with the alert; focus stays in the pane.
-                focus(
-                    pane_ref
-                        .get_untracked()
-                        .and_then(|p| first(&p, "[data-action=back]")),
-                );
-                history.retry();
+                focus(pane_of(&ev).and_then(|p| first(&p, "[data-action=back]")));
+                clicked.retry();
             }
             _ => {}
         }
     };
-    let on_scroll = move |_| {
-        if pane_ref.get_untracked().is_some_and(|p| near_end(&p)) {
-            history.load_more();
+    let scrolled = Rc::clone(&history);
+    let on_scroll = move |ev: web_sys::Event| {
+        if pane_of(&ev).is_some_and(|p| near_end(&p)) {
+            scrolled.load_more();
         }
     };
-    pane_ref.on_load(move |pane| {
-        if let Some(parts) = build(&pane, history.can_clear()) {
-            keep_in_step(pane.into(), parts, history);
-        }
-    });
-    view! {
-        <div
-            node_ref=pane_ref
-            class="hw-pane"
-            on:click=on_click
-            on:scroll=on_scroll
-        ></div>
-    }
+    view! { <div class="hw-pane" use:history_pane=history on:click=on_click on:scroll=on_scroll></div> }
 }
 
-/// The parts of the pane that change.
+/// The pane an event's listener sits on.
+fn pane_of(ev: &web_sys::Event) -> Option<Element> {
+    ev.current_target()?.dyn_into().ok()
+}
+
+/// The parts of the pane that change, and how much of the list they show.
 struct Parts {
+    pane: Element,
+    /// Entries in the list.
+    shown: Cell<usize>,
+    /// Whether a page has arrived since the pane opened.
+    arrived: Cell<bool>,
     list: Element,
     note: Element,
     alert: Element,
@@ -98,8 +100,8 @@ struct Parts {
 }
 
 /// The pane's fixed content: title bar, the list, a polite status line and a hidden alert.
-fn build(pane: &Element, can_clear: bool) -> Option<Parts> {
-    let bar = title_bar(pane, "Previous conversations", "hw-history-title")?;
+fn build(pane: Element, can_clear: bool) -> Option<Parts> {
+    let bar = title_bar(&pane, "Previous conversations", "hw-history-title")?;
     if can_clear {
         let attrs = [("type", "button"), ("data-action", "clear")];
         child(
@@ -111,10 +113,10 @@ fn build(pane: &Element, can_clear: bool) -> Option<Parts> {
         )?;
     }
     let list_attrs = [("aria-labelledby", "hw-history-title")];
-    let list = child(pane, "ul", "hw-history", None, &list_attrs)?;
-    let note = child(pane, "p", "hw-pane__note", None, &[("role", "status")])?;
+    let list = child(&pane, "ul", "hw-history", None, &list_attrs)?;
+    let note = child(&pane, "p", "hw-pane__note", None, &[("role", "status")])?;
     let alert = child(
-        pane,
+        &pane,
         "div",
         "hw-alert",
         None,
@@ -123,7 +125,13 @@ fn build(pane: &Element, can_clear: bool) -> Option<Parts> {
     let alert_text = child(&alert, "p", "hw-alert__text", None, &[])?;
     let retry = [("type", "button"), ("data-action", "retry")];
     child(&alert, "button", "hw-alert__retry", Some("Retry"), &retry)?;
+    // Focus goes to Back when the pane opens, where it is announced and can be left.
+    let opened = pane.clone();
+    request_animation_frame(move || focus(first(&opened, "[data-action=back]")));
     Some(Parts {
+        pane,
+        shown: Cell::new(0),
+        arrived: Cell::new(false),
         list,
         note,
         alert,
@@ -131,60 +139,60 @@ fn build(pane: &Element, can_clear: bool) -> Option<Parts> {
     })
 }
 
-/// One effect keeps the pane in step with the controller: new pages' entries are appended (a
-/// reload or a clear empties the list first; entries never change once shown), the status line
-/// and the alert follow the loading, more is fetched while the list's end is in view, and focus
-/// moves into the list when its first page arrives.
-fn keep_in_step(pane: Element, parts: Parts, history: History) {
-    // Focus goes to Back when the pane opens, where it is announced and can be left.
-    let opened = pane.clone();
-    request_animation_frame(move || focus(first(&opened, "[data-action=back]")));
-    let arrived = Rc::new(Cell::new(false));
-    Effect::new(move |shown: Option<usize>| {
-        let status = history.status.get();
-        let shown_now = history.items.with(|items| {
-            let mut shown = shown.unwrap_or(0);
-            if items.len() < shown {
-                parts.list.set_text_content(None);
-                shown = 0;
-            }
-            for summary in &items[shown..] {
-                if let Some(entry) = conversation_item(summary) {
-                    let _ = parts.list.append_child(&entry);
-                }
-            }
-            items.len()
-        });
-        parts
-            .note
-            .set_text_content(Some(status_note(&status, shown_now == 0)));
-        if let ListStatus::Failed(why) = &status {
-            let text = format!("We couldn't load your conversations ({why}).");
-            parts.alert_text.set_text_content(Some(&text));
+/// Builds the pane's content (a directive: it runs as the pane is made) and draws the list
+/// into it from then on.
+fn history_pane(pane: Element, history: Rc<History>) {
+    let Some(parts) = build(pane, history.can_clear()) else {
+        return;
+    };
+    let watching = Rc::clone(&history);
+    history.watch(Some(Rc::new(move |list: &List| {
+        draw(&parts, list, &watching)
+    })));
+}
+
+/// Brings the pane in step with `list`: new pages' entries are appended (a reload or a clear
+/// empties the list first; entries never change once shown), the status line and the alert
+/// follow the loading, more is fetched while the list's end is in view, and focus moves into
+/// the list when its first page arrives.
+fn draw(parts: &Parts, list: &List, history: &Rc<History>) {
+    let mut shown = parts.shown.get();
+    if list.items.len() < shown {
+        parts.list.set_text_content(None);
+        shown = 0;
+    }
+    for summary in &list.items[shown..] {
+        if let Some(entry) = conversation_item(summary) {
+            let _ = parts.list.append_child(&entry);
         }
-        toggle(
-            &parts.alert,
-            "hidden",
-            !matches!(status, ListStatus::Failed(_)),
-        );
-        if status == ListStatus::Loading {
-            return shown_now;
+    }
+    parts.shown.set(list.items.len());
+    let note = status_note(&list.status, list.items.is_empty());
+    parts.note.set_text_content(Some(note));
+    if let ListStatus::Failed(why) = &list.status {
+        let text = format!("We couldn't load your conversations ({why}).");
+        parts.alert_text.set_text_content(Some(&text));
+    }
+    let failed = matches!(list.status, ListStatus::Failed(_));
+    toggle(&parts.alert, "hidden", !failed);
+    if list.status == ListStatus::Loading {
+        return;
+    }
+    let first_arrival = !parts.arrived.replace(true);
+    let pane = parts.pane.clone();
+    let history = Rc::clone(history);
+    // Next frame: this tick's entries laid out, Back focused by then, and the controller no
+    // longer telling this function of a change (it must not be called back meanwhile).
+    request_animation_frame(move || {
+        if first_arrival {
+            focus_first_entry(&pane);
         }
-        let first_arrival = !arrived.replace(true);
-        let pane = pane.clone();
-        // Next frame: this tick's entries laid out, and Back focused by then.
-        request_animation_frame(move || {
-            if first_arrival {
-                focus_first_entry(&pane);
-            }
-            // A page that does not fill the pane (a tall screen, or a short page: Helper
-            // leaves empty conversations out after paging) gives nothing to scroll, so no
-            // scroll would ever ask for the next.
-            if near_end(&pane) {
-                history.load_more();
-            }
-        });
-        shown_now
+        // A page that does not fill the pane (a tall screen, or a short page: Helper leaves
+        // empty conversations out after paging) gives nothing to scroll, so no scroll would
+        // ever ask for the next.
+        if near_end(&pane) {
+            history.load_more();
+        }
     });
 }
 

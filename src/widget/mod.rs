@@ -246,24 +246,28 @@ pub fn Widget(
 ) -> impl IntoView {
     let api = api.take();
     let chat = start_chat(Rc::clone(&api));
-    provide_context(History::new(Rc::clone(&api), Rc::clone(&chat)));
-    provide_context(Contact::new(api));
+    // `SendWrapper`: context values must be `Send`; these stay on the one thread wasm has.
+    provide_context(SendWrapper::new(History::new(
+        Rc::clone(&api),
+        Rc::clone(&chat),
+    )));
+    provide_context(SendWrapper::new(Contact::new(api)));
     forward_page_requests(ui, chat);
     view! { <Panel title=config.title ui=ui /> }
 }
 
 /// The history controller provided by [`Widget`].
-pub fn use_history() -> History {
-    match use_context::<History>() {
-        Some(history) => history,
+pub fn use_history() -> Rc<History> {
+    match use_context::<SendWrapper<Rc<History>>>() {
+        Some(history) => Rc::clone(&history),
         None => unreachable!("components are only rendered inside <Widget/>, which provides it"),
     }
 }
 
 /// The contact form's controller provided by [`Widget`].
-pub fn use_contact() -> Contact {
-    match use_context::<Contact>() {
-        Some(contact) => contact,
+pub fn use_contact() -> Rc<Contact> {
+    match use_context::<SendWrapper<Rc<Contact>>>() {
+        Some(contact) => Rc::clone(&contact),
         None => unreachable!("components are only rendered inside <Widget/>, which provides it"),
     }
 }
