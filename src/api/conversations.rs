@@ -9,7 +9,7 @@ use super::{
 };
 use crate::json;
 use gloo_net::http::Request;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::rc::Rc;
 
 /// Conversations asked for per page (Helper's own widget asks for 20).
@@ -94,37 +94,49 @@ impl Api {
         cursor: Option<&str>,
         abort: Option<&web_sys::AbortSignal>,
     ) -> Result<ConversationPage, ApiError> {
-        let deadline = Deadline::new(timeout::REQUEST_MS, abort)?;
         let mut path = format!("/api/chat/conversations?limit={PAGE_SIZE}");
         if let Some(cursor) = cursor {
             path.push_str("&cursor=");
             path.push_str(&encode_path(cursor));
         }
-        self.authed(|token| {
-            let request = Request::get(&self.url(&path))
-                .header("Authorization", &bearer(&token))
-                .abort_signal(Some(&deadline.signal()));
-            async move {
-                let response = request.send().await.map_err(ApiError::from_gloo)?;
-                let fields = read_object(checked(response).await?).await?;
-                ConversationPage::from_json(Value::Object(fields)).map_err(ApiError::BadResponse)
-            }
-        })
-        .await
-        .map_err(|e| e.within(&deadline))
+        let fields = self.json_call(&path, None, abort).await?;
+        ConversationPage::from_json(Value::Object(fields)).map_err(ApiError::BadResponse)
     }
 
     /// `POST /api/chat/contact`: sends the contact form. Helper opens a conversation for
     /// `email` and answers by email.
     pub async fn contact(self: &Rc<Self>, email: &str, message: &str) -> Result<(), ApiError> {
-        let deadline = Deadline::new(timeout::REQUEST_MS, None)?;
         let body = json::object(vec![("email", email.into()), ("message", message.into())]);
+        self.json_call("/api/chat/contact", Some(&body), None)
+            .await
+            .map(drop)
+    }
+
+    /// One authenticated call with a JSON answer, within [`timeout::REQUEST_MS`]: a `POST` of
+    /// `body`, or a `GET` without one. (One function for both: each use of [`Api::authed`]
+    /// compiles its own copy of the session handling.)
+    async fn json_call(
+        self: &Rc<Self>,
+        path: &str,
+        body: Option<&Value>,
+        abort: Option<&web_sys::AbortSignal>,
+    ) -> Result<Map<String, Value>, ApiError> {
+        let deadline = Deadline::new(timeout::REQUEST_MS, abort)?;
         self.authed(|token| {
-            let request = self
-                .post("/api/chat/contact", &token)
+            let builder = match body {
+                Some(_) => Request::post(&self.url(path)),
+                None => Request::get(&self.url(path)),
+            };
+            let request = builder
+                .header("Authorization", &bearer(&token))
                 .abort_signal(Some(&deadline.signal()));
-            let body = body.clone();
-            async move { send_json(request, &body).await.map(drop) }
+            async move {
+                let response = match body {
+                    Some(body) => send_json(request, body).await?,
+                    None => checked(request.send().await.map_err(ApiError::from_gloo)?).await?,
+                };
+                read_object(response).await
+            }
         })
         .await
         .map_err(|e| e.within(&deadline))
