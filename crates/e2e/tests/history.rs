@@ -55,6 +55,14 @@ async fn open_panel(b: &Browser, url: &str) {
     b.wait_panel(true).await;
 }
 
+/// A browser on a host page of `site` at `path` (with `config`), the panel open; and the URL.
+async fn visit(site: &Site, path: &str, config: &str) -> (Browser, String) {
+    let url = site.page(path, &page(config));
+    let b = Browser::start().await;
+    open_panel(&b, &url).await;
+    (b, url)
+}
+
 async fn open_history(b: &Browser) {
     b.wait_shadow("button[data-testid=history-button]")
         .await
@@ -80,9 +88,7 @@ async fn open_contact_form(b: &Browser) {
 #[tokio::test]
 async fn earlier_conversations_are_listed_and_reopen_with_staff_replies() {
     let site = Site::start().await;
-    let url = site.page("/history", &page("{}"));
-    let b = Browser::start().await;
-    open_panel(&b, &url).await;
+    let (b, _) = visit(&site, "/history", "{}").await;
     b.type_and_send("How do I get a refund?").await;
     b.wait_settled(2).await;
     b.wait_shadow("button[aria-label='Start new conversation']")
@@ -217,9 +223,7 @@ async fn earlier_conversations_are_listed_and_reopen_with_staff_replies() {
 #[tokio::test]
 async fn the_list_loads_the_next_page_as_it_scrolls_without_duplicates() {
     let site = Site::start().await;
-    let url = site.page("/paging", &page("{}"));
-    let b = Browser::start().await;
-    open_panel(&b, &url).await;
+    let (b, _) = visit(&site, "/paging", "{}").await;
     // 25 conversations of this visitor, made through the API with the page's own session.
     let made = b
         .js(
@@ -276,9 +280,7 @@ async fn the_list_loads_the_next_page_as_it_scrolls_without_duplicates() {
 #[tokio::test]
 async fn an_anonymous_visitor_clears_the_history_for_good() {
     let site = Site::start().await;
-    let url = site.page("/clear", &page("{}"));
-    let b = Browser::start().await;
-    open_panel(&b, &url).await;
+    let (b, url) = visit(&site, "/clear", "{}").await;
     b.type_and_send("How do I get a refund?").await;
     b.wait_settled(2).await;
     let old_token = b
@@ -339,16 +341,8 @@ async fn an_anonymous_visitor_clears_the_history_for_good() {
 #[tokio::test]
 async fn identified_visitors_get_no_clear_button() {
     let site = Site::start().await;
-    let (_, signed) = site.api_get("/__dev/hmac?email=ann%40example.com").await;
-    let signed: Value = serde_json::from_str(&signed).unwrap();
-    let config = format!(
-        "{{ email: 'ann@example.com', emailHash: '{}', timestamp: {} }}",
-        signed["emailHash"].as_str().unwrap(),
-        signed["timestamp"]
-    );
-    let url = site.page("/ann", &page(&config));
-    let b = Browser::start().await;
-    open_panel(&b, &url).await;
+    let ann = site.signed_identity("ann@example.com").await;
+    let (b, _) = visit(&site, "/ann", &ann.to_string()).await;
     open_history(&b).await;
     b.wait_js("__shadow().querySelector('[role=status].hw-pane__note').textContent === 'No previous conversations'")
         .await;
@@ -366,9 +360,7 @@ async fn identified_visitors_get_no_clear_button() {
 #[tokio::test]
 async fn the_contact_form_checks_fails_keeps_the_text_and_succeeds() {
     let site = Site::start().await;
-    let url = site.page("/contact", &page("{}"));
-    let b = Browser::start().await;
-    open_panel(&b, &url).await;
+    let (b, _) = visit(&site, "/contact", "{}").await;
     // TODO(loader): once sdk.js routes `[data-helper-contact-form]` clicks to hwContactForm,
     // open the form with a page click instead.
     open_contact_form(&b).await;
@@ -444,7 +436,7 @@ async fn the_contact_form_checks_fails_keeps_the_text_and_succeeds() {
         json!({ "email": "ada@example.com", "message": "Please call me back" })
     );
     // The server has it: Ada, identified, finds it among her conversations.
-    let (_, signed) = site.api_get("/__dev/hmac?email=ada%40example.com").await;
+    let ada = site.signed_identity("ada@example.com").await;
     let subjects = b
         .js(
             "const api = arguments[0], id = arguments[1];
@@ -452,7 +444,7 @@ async fn the_contact_form_checks_fails_keeps_the_text_and_succeeds() {
                  body: JSON.stringify(id) }).then(r => r.json())
                .then(s => fetch(api + '/api/chat/conversations', { headers: { Authorization: 'Bearer ' + s.token } }))
                .then(r => r.json()).then(l => l.conversations.map(c => [c.subject, c.latestMessage]));",
-            vec![json!(site.api), serde_json::from_str(&signed).unwrap()],
+            vec![json!(site.api), ada],
         )
         .await;
     assert_eq!(
