@@ -380,6 +380,16 @@ async fn the_history_pane_reports_a_failed_load_with_retry_and_back_returns() {
             .and_then(|el| el.get_attribute("data-testid")),
         Some("history-button".into())
     );
+
+    // A panel closed on the list opens on the chat again.
+    click("button[data-testid=history-button]");
+    tick().await;
+    assert!(find(".hw-pane").is_some());
+    embed::with_ui(|ui| ui.hide()).expect("mounted");
+    embed::with_ui(|ui| ui.show()).expect("mounted");
+    tick().await;
+    assert!(find(".hw-pane").is_none());
+    assert!(find(".hw-body:not([hidden])").is_some());
     embed::unmount();
 }
 

@@ -95,12 +95,24 @@ impl UiState {
     /// Closes the panel.
     pub fn hide(self) {
         self.open.set(false);
+        self.back_to_chat();
     }
 
     /// Opens a closed panel, closes an open one.
     pub fn toggle(self) {
         self.focus_on_open.set_value(true);
         self.open.update(|o| *o = !*o);
+        if !self.open.get_untracked() {
+            self.back_to_chat();
+        }
+    }
+
+    /// A closed panel opens on the chat again, where opening puts focus (a list or form left
+    /// open behind a closed panel would come back with focus nowhere).
+    fn back_to_chat(self) {
+        if self.body.get_untracked() != PanelBody::Chat {
+            self.body.set(PanelBody::Chat);
+        }
     }
 
     /// Sets the compact size (desktop only; on narrow screens the panel is always full screen).
