@@ -11,7 +11,8 @@
 //! - [`widget`]: the Leptos components (launcher, panel, transcript, composer), one per file,
 //!   and [`widget::UiState`], the open/minimized state the JavaScript API drives.
 //! - [`history`] and [`contact`]: the controllers behind the list of earlier conversations
-//!   and the contact form (requests and state; the views are in [`widget`]).
+//!   and the contact form (requests and state, shared with their views through [`watch`]; the
+//!   views are in [`widget`]).
 //! - [`embed`]: everything about someone else's page: the `#helper-widget-root` host and its
 //!   open shadow root, the stylesheet inside it, `data-helper-*` attributes, the events sent
 //!   to `HelperWidget.on(...)` listeners, and the functions `sdk.js` calls (see

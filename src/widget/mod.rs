@@ -2,8 +2,9 @@
 //!
 //! Components only see their own shadow root: nothing here reads the host page, which is the
 //! [`crate::embed`] layer's job. They read the [`Store`] and call the [`Chat`] controller
-//! (provided as context); they never touch the network. Logic sits in named functions above
-//! each `view!`.
+//! (provided as context), and the [`History`] and [`Contact`] controllers behind the panes that
+//! can take the chat's place; they never touch the network. Logic sits in named functions
+//! above each `view!`.
 
 mod composer;
 mod contact_form;
