@@ -140,7 +140,10 @@ impl UiState {
     /// Opens the panel on the contact form (a `data-helper-contact-form` click).
     pub fn contact_form(self) {
         self.show();
-        self.body.set(PanelBody::Contact);
+        // Only on a change: setting the pane shown again would make it anew.
+        if self.body.get_untracked() != PanelBody::Contact {
+            self.body.set(PanelBody::Contact);
+        }
     }
 
     fn request(self, request: PageRequest) {

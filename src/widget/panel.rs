@@ -115,12 +115,9 @@ pub fn Panel(
                 <Transcript />
                 <Composer composer_ref=composer_ref />
             </div>
-            <Show when=move || showing(PanelBody::History)>
-                <HistoryView ui=ui return_to=history_ref />
-            </Show>
-            <Show when=move || showing(PanelBody::Contact)>
-                <ContactForm ui=ui />
-            </Show>
+            // (`ui.body` is only set on a change: setting a pane shown again would make it anew.)
+            {move || showing(PanelBody::History).then(|| view! { <HistoryView ui=ui return_to=history_ref /> })}
+            {move || showing(PanelBody::Contact).then(|| view! { <ContactForm ui=ui /> })}
         </section>
     }
 }
