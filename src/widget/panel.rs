@@ -72,6 +72,17 @@ pub fn Panel(
             <header class="hw-header">
                 <h2 id="hw-title" class="hw-title">{title}</h2>
                 <button
+                    type="button"
+                    class="hw-icon-button"
+                    aria-label="Start new conversation"
+                    title="New conversation"
+                    on:click=new_conversation
+                >
+                    <svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true">
+                        <path d="M12 5v14M5 12h14" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+                    </svg>
+                </button>
+                <button
                     node_ref=history_ref
                     type="button"
                     class="hw-icon-button"
@@ -82,17 +93,6 @@ pub fn Panel(
                 >
                     <svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true">
                         <path d="M12 7v5l3 2M21 12a9 9 0 1 1-18 0 9 9 0 0 1 18 0z" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
-                    </svg>
-                </button>
-                <button
-                    type="button"
-                    class="hw-icon-button"
-                    aria-label="Start new conversation"
-                    title="New conversation"
-                    on:click=new_conversation
-                >
-                    <svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true">
-                        <path d="M12 5v14M5 12h14" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
                     </svg>
                 </button>
                 <button
