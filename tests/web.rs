@@ -337,7 +337,11 @@ async fn the_contact_form_opens_from_its_export_and_checks_before_sending() {
             .as_deref(),
         Some("Hello")
     );
-    assert!(find("[data-testid=contact-form-success][hidden]").is_some());
+    assert!(find("[data-testid=contact-form-success]").is_none());
+    assert!(
+        find("[role=status]:empty").is_some(),
+        "the polite region waits, empty"
+    );
     embed::unmount();
 }
 

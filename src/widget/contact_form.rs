@@ -56,7 +56,8 @@ struct Parts {
     form: Element,
     send: Element,
     alert: Element,
-    success: Element,
+    /// The polite status line the thanks appear in.
+    status: Element,
     back: Option<Element>,
 }
 
@@ -110,17 +111,8 @@ fn build(pane: &Element, known_email: &str) -> Option<Parts> {
         None,
         &[("role", "alert")],
     )?;
-    let success = child(
-        pane,
-        "p",
-        "hw-pane__note",
-        Some("Thanks! We got your message and will answer by email."),
-        &[
-            ("role", "status"),
-            ("data-testid", "contact-form-success"),
-            ("hidden", ""),
-        ],
-    )?;
+    // Empty until the form is sent: a polite region must be there before what it announces.
+    let status = child(pane, "p", "hw-pane__note", None, &[("role", "status")])?;
     // The first field to fill in: the message when the email is already known.
     let field = if known_email.is_empty() {
         email
@@ -133,7 +125,7 @@ fn build(pane: &Element, known_email: &str) -> Option<Parts> {
         form,
         send,
         alert,
-        success,
+        status,
     })
 }
 
@@ -179,7 +171,14 @@ fn draw(parts: &Parts, status: &ContactStatus) {
     let sent = *status == ContactStatus::Sent;
     toggle(&parts.send, "disabled", *status == ContactStatus::Sending);
     toggle(&parts.form, "hidden", sent);
-    toggle(&parts.success, "hidden", !sent);
+    let thanked = parts.status.first_element_child().is_some();
+    if sent && !thanked {
+        let thanks = "Thanks! We got your message and will answer by email.";
+        let attrs = [("data-testid", "contact-form-success")];
+        child(&parts.status, "span", "", Some(thanks), &attrs);
+    } else if !sent && thanked {
+        parts.status.set_text_content(None);
+    }
     if sent {
         let back = parts.back.clone();
         request_animation_frame(move || focus(back));
