@@ -12,6 +12,9 @@
 //!   websocket, or polling), handed to the chat controller.
 //! - [`widget`]: the Leptos components (launcher, panel, transcript, composer), one per file,
 //!   and [`widget::UiState`], the open/minimized state the JavaScript API drives.
+//! - [`history`] and [`contact`]: the controllers behind the list of earlier conversations
+//!   and the contact form (requests and state, shared with their views through [`watch`]; the
+//!   views are in [`widget`]).
 //! - [`embed`]: everything about someone else's page: the `#helper-widget-root` host and its
 //!   open shadow root, the stylesheet inside it, `data-helper-*` attributes, the events sent
 //!   to `HelperWidget.on(...)` listeners, and the functions `sdk.js` calls (see
@@ -23,9 +26,12 @@
 
 pub mod api;
 pub mod chat;
+pub mod contact;
 pub mod embed;
 pub mod events;
+pub mod history;
 pub mod json;
 pub mod live;
 pub mod style;
+pub mod watch;
 pub mod widget;

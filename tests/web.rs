@@ -6,7 +6,7 @@
 
 use helper_widget::embed;
 use helper_widget_core::config::Config;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::{Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
@@ -283,4 +283,154 @@ fn the_unread_badge_is_refreshed_through_the_loader_with_the_token_given() {
             .and_then(|s| s.as_string()),
         Some(r#"["token-1","token-2"]"#.to_owned())
     );
+}
+
+/// Clicks the first element matching `selector`.
+fn click(selector: &str) {
+    find(selector)
+        .expect(selector)
+        .dyn_ref::<web_sys::HtmlElement>()
+        .expect("an HTML element")
+        .click();
+}
+
+/// Presses Send (a click on a submit button submits its form).
+fn submit() {
+    click("[data-testid=contact-form] button[type=submit]");
+}
+
+fn set_value(selector: &str, value: &str) {
+    let el = find(selector).expect(selector);
+    js_sys::Reflect::set(&el, &"value".into(), &value.into()).expect("value");
+}
+
+fn text(selector: &str) -> String {
+    find(selector)
+        .and_then(|el| el.text_content())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn the_contact_form_opens_from_its_export_and_checks_before_sending() {
+    mount(Config::default());
+    tick().await;
+    helper_widget::embed::exports::hw_contact_form();
+    tick().await;
+    assert!(panel_open(), "the form opens the panel");
+    assert!(find("[data-testid=contact-form]").is_some());
+    assert!(find("[data-testid=contact-form] input[type=email]").is_some());
+    assert!(find("[data-testid=contact-form] textarea[aria-label=Message]").is_some());
+    assert!(find(".hw-body[hidden]").is_some(), "the chat gives way");
+    // Anonymous: nothing to fill in, so the email field has focus.
+    tick().await;
+    assert_eq!(
+        shadow()
+            .active_element()
+            .and_then(|el| el.get_attribute("type")),
+        Some("email".into())
+    );
+
+    set_value("input[type=email]", "not an email");
+    set_value("textarea[aria-label=Message]", "Hello");
+    submit();
+    tick().await;
+    assert!(text("[role=alert].hw-pane__live").contains("valid email"));
+
+    set_value("input[type=email]", "ada@example.com");
+    set_value("textarea[aria-label=Message]", "   ");
+    submit();
+    tick().await;
+    assert_eq!(text("[role=alert].hw-pane__live"), "Enter a message.");
+
+    // Valid, but the server cannot be reached: the reason is shown and the text stays.
+    set_value("textarea[aria-label=Message]", "Hello");
+    submit();
+    for _ in 0..20 {
+        tick().await;
+        if text("[role=alert].hw-pane__live").contains("couldn't be sent") {
+            break;
+        }
+    }
+    assert!(text("[role=alert].hw-pane__live").contains("couldn't be sent"));
+    let message = find("textarea[aria-label=Message]").expect("textarea");
+    assert_eq!(
+        js_sys::Reflect::get(&message, &"value".into())
+            .expect("value")
+            .as_string()
+            .as_deref(),
+        Some("Hello")
+    );
+    assert!(find("[data-testid=contact-form-success]").is_none());
+    assert!(
+        find("[role=status]:empty").is_some(),
+        "the polite region waits, empty"
+    );
+    embed::unmount();
+}
+
+#[wasm_bindgen_test]
+async fn the_history_pane_reports_a_failed_load_with_retry_and_back_returns() {
+    mount(Config::default());
+    tick().await;
+    embed::with_ui(|ui| ui.show()).expect("mounted");
+    tick().await;
+    let history_button = find("button[data-testid=history-button]").expect("history button");
+    assert_eq!(
+        history_button.get_attribute("aria-label").as_deref(),
+        Some("Show previous conversations")
+    );
+    click("button[data-testid=history-button]");
+    for _ in 0..20 {
+        tick().await;
+        if find(".hw-pane [role=alert]:not([hidden])").is_some() {
+            break;
+        }
+    }
+    let alert = find(".hw-pane [role=alert]:not([hidden])").expect("the failure is announced");
+    assert!(alert
+        .text_content()
+        .unwrap_or_default()
+        .contains("couldn't load your conversations"));
+    assert!(find(".hw-pane [role=alert] button[data-action=retry]").is_some());
+    assert!(
+        find("button[data-action=clear]").is_some(),
+        "anonymous visitors may clear"
+    );
+
+    click("button[aria-label='Back to chat']");
+    tick().await;
+    assert!(find(".hw-pane").is_none());
+    assert!(find(".hw-body:not([hidden])").is_some());
+    assert_eq!(
+        shadow()
+            .active_element()
+            .and_then(|el| el.get_attribute("data-testid")),
+        Some("history-button".into())
+    );
+
+    // A panel closed on the list opens on the chat again.
+    click("button[data-testid=history-button]");
+    tick().await;
+    assert!(find(".hw-pane").is_some());
+    embed::with_ui(|ui| ui.hide()).expect("mounted");
+    embed::with_ui(|ui| ui.show()).expect("mounted");
+    tick().await;
+    assert!(find(".hw-pane").is_none());
+    assert!(find(".hw-body:not([hidden])").is_some());
+    embed::unmount();
+}
+
+#[wasm_bindgen_test]
+fn plausible_emails() {
+    use helper_widget::contact::{check, plausible_email};
+    for good in ["a@b.co", "ada.lovelace+help@example.co.uk"] {
+        assert!(plausible_email(good), "{good}");
+    }
+    for bad in [
+        "", "ada", "@b.co", "a@b", "a@.co", "a@b.", "a b@c.co", "a@b@c.co",
+    ] {
+        assert!(!plausible_email(bad), "{bad}");
+    }
+    assert!(check("a@b.co", "").is_err());
+    assert!(check("a@b.co", "hi").is_ok());
 }

@@ -8,11 +8,13 @@
 //! `refreshAuth`) and retries the call, unseen by the visitor. Concurrent callers share one
 //! session request.
 
+pub mod conversations;
 mod messages;
 mod session;
 pub mod storage;
 pub mod timeout;
 
+pub use conversations::{ConversationPage, ConversationSummary};
 pub use messages::Reaction;
 pub use session::SessionSource;
 pub use timeout::Deadline;

@@ -1,7 +1,8 @@
 //! What the chat remembers in the host page's `localStorage`: the open conversation, and that
 //! this browser ever started one. (The anonymous session token and the panel's open state are
-//! the loader's, in `sdk.js`.) Storage can be missing or throw (privacy modes, sandboxed
-//! frames, quota): then the widget simply forgets, it never fails.
+//! the loader's, in `sdk.js`; the chat only removes that token, when an anonymous visitor
+//! clears their history.) Storage can be missing or throw (privacy modes, sandboxed frames,
+//! quota): then the widget simply forgets, it never fails.
 
 use crate::json;
 use serde_json::Value;
@@ -10,6 +11,8 @@ const CONVERSATION: &str = "helper_widget_rs_conversation";
 /// Read by `sdk.js` (same key there): only a visitor who ever had a conversation can have
 /// unread replies, so only their page views spend a request on the unread count.
 const HAS_CONVERSATIONS: &str = "helper_widget_rs_has_conversations";
+/// The loader's key for the anonymous session token (Helper's own, helper-api.md §3.6).
+const ANONYMOUS_TOKEN: &str = "helper_widget_anonymous_session_token";
 
 fn storage() -> Option<web_sys::Storage> {
     leptos::prelude::window().local_storage().ok().flatten()
@@ -48,5 +51,15 @@ pub fn set_conversation(owner: &str, slug: Option<&str>) {
 pub fn remember_has_conversations() {
     if let Some(s) = storage() {
         let _ = s.set_item(HAS_CONVERSATIONS, "1");
+    }
+}
+
+/// Forgets the anonymous visitor's session token, so the next session is a new visitor's and
+/// the earlier conversations are out of reach ("Clear history", as Helper does it). The new
+/// visitor has no conversations yet, so page views stop asking for an unread count.
+pub fn forget_anonymous_token() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(ANONYMOUS_TOKEN);
+        let _ = s.remove_item(HAS_CONVERSATIONS);
     }
 }

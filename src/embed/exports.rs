@@ -85,3 +85,9 @@ pub fn hw_open_conversation(slug: JsValue) {
         super::with_ui(|ui| ui.open_conversation(slug));
     }
 }
+
+/// The loader's opening of the contact form (a `data-helper-contact-form` element was clicked).
+#[wasm_bindgen(js_name = hwContactForm)]
+pub fn hw_contact_form() {
+    super::with_ui(|ui| ui.contact_form());
+}

@@ -2,11 +2,16 @@
 //!
 //! Components only see their own shadow root: nothing here reads the host page, which is the
 //! [`crate::embed`] layer's job. They read the [`Store`] and call the [`Chat`] controller
-//! (provided as context); they never touch the network. Logic sits in named functions above
-//! each `view!`.
+//! (provided as context), and the [`History`] and [`Contact`] controllers behind the panes that
+//! can take the chat's place; they never touch the network. Logic sits in named functions
+//! above each `view!`.
 
 mod composer;
+mod contact_form;
+mod conversation_item;
+mod dom;
 mod error_alert;
+mod history_view;
 mod live_status;
 mod loading;
 mod markdown_view;
@@ -19,7 +24,9 @@ mod support_buttons;
 mod transcript;
 
 pub use composer::Composer;
+pub use contact_form::ContactForm;
 pub use error_alert::ErrorAlert;
+pub use history_view::HistoryView;
 pub use live_status::{EscalatedBanner, TypingIndicator};
 pub use loading::LoadingIndicator;
 pub use markdown_view::MessageContent;
@@ -33,7 +40,9 @@ pub use transcript::Transcript;
 
 use crate::api::Api;
 use crate::chat::{Chat, Status, Store};
+use crate::contact::Contact;
 use crate::embed::UnreadBadge;
+use crate::history::History;
 use crate::live::Live;
 use helper_widget_core::config::Config;
 use leptos::prelude::*;
@@ -55,6 +64,19 @@ pub struct UiState {
     /// Whether opening moves focus into the composer: yes when the visitor asked, no when the
     /// panel is reopened because it was open before a reload (focus stays on the page).
     pub focus_on_open: StoredValue<bool>,
+    /// What the panel shows below its header.
+    pub body: RwSignal<PanelBody>,
+}
+
+/// What fills the panel below its header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PanelBody {
+    /// The conversation and the composer.
+    Chat,
+    /// The visitor's earlier conversations.
+    History,
+    /// The contact form.
+    Contact,
 }
 
 impl UiState {
@@ -65,6 +87,7 @@ impl UiState {
             minimized: RwSignal::new(false),
             page_request: RwSignal::new(None),
             focus_on_open: StoredValue::new(true),
+            body: RwSignal::new(PanelBody::Chat),
         }
     }
 
@@ -83,12 +106,24 @@ impl UiState {
     /// Closes the panel.
     pub fn hide(self) {
         self.open.set(false);
+        self.back_to_chat();
     }
 
     /// Opens a closed panel, closes an open one.
     pub fn toggle(self) {
         self.focus_on_open.set_value(true);
         self.open.update(|o| *o = !*o);
+        if !self.open.get_untracked() {
+            self.back_to_chat();
+        }
+    }
+
+    /// A closed panel opens on the chat again, where opening puts focus (a list or form left
+    /// open behind a closed panel would come back with focus nowhere).
+    fn back_to_chat(self) {
+        if self.body.get_untracked() != PanelBody::Chat {
+            self.body.set(PanelBody::Chat);
+        }
     }
 
     /// Sets the compact size (desktop only; on narrow screens the panel is always full screen).
@@ -112,8 +147,18 @@ impl UiState {
         self.request(PageRequest::Open(slug));
     }
 
+    /// Opens the panel on the contact form (a `data-helper-contact-form` click).
+    pub fn contact_form(self) {
+        self.show();
+        // Only on a change: setting the pane shown again would make it anew.
+        if self.body.get_untracked() != PanelBody::Contact {
+            self.body.set(PanelBody::Contact);
+        }
+    }
+
     fn request(self, request: PageRequest) {
         self.show();
+        self.body.set(PanelBody::Chat);
         let next = self
             .page_request
             .with_untracked(|p| p.as_ref().map_or(1, |(n, _)| n + 1));
@@ -299,7 +344,29 @@ pub fn Widget(
     let api = api.take();
     start_clock();
     let chat = start_chat(Rc::clone(&api));
+    // `SendWrapper`: context values must be `Send`; these stay on the one thread wasm has.
+    provide_context(SendWrapper::new(History::new(
+        Rc::clone(&api),
+        Rc::clone(&chat),
+    )));
+    provide_context(SendWrapper::new(Contact::new(Rc::clone(&api))));
     follow_live(ui, Rc::clone(&chat), api, unread.map(SendWrapper::take));
     forward_page_requests(ui, chat);
     view! { <Panel title=config.title ui=ui /> }
+}
+
+/// The history controller provided by [`Widget`].
+pub fn use_history() -> Rc<History> {
+    match use_context::<SendWrapper<Rc<History>>>() {
+        Some(history) => Rc::clone(&history),
+        None => unreachable!("components are only rendered inside <Widget/>, which provides it"),
+    }
+}
+
+/// The contact form's controller provided by [`Widget`].
+pub fn use_contact() -> Rc<Contact> {
+    match use_context::<SendWrapper<Rc<Contact>>>() {
+        Some(contact) => Rc::clone(&contact),
+        None => unreachable!("components are only rendered inside <Widget/>, which provides it"),
+    }
 }

@@ -1,13 +1,17 @@
-//! The chat panel: a dialog labelled by its title, holding the transcript and the composer.
+//! The chat panel: a dialog labelled by its title, holding the transcript and the composer, or
+//! in their place the earlier conversations or the contact form.
 
-use super::{use_chat, Composer, ComposerFocus, EscalatedBanner, Transcript, UiState};
+use super::{
+    use_chat, Composer, ComposerFocus, ContactForm, EscalatedBanner, HistoryView, PanelBody,
+    Transcript, UiState,
+};
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// What Tab can reach inside the panel.
 const FOCUSABLE: &str =
-    "button:not([disabled]), textarea, a[href], [tabindex]:not([tabindex='-1'])";
+    "button:not([disabled]), textarea, input, a[href], [tabindex]:not([tabindex='-1'])";
 /// Below this viewport width the panel covers the whole screen (the stylesheet's breakpoint).
 const FULL_SCREEN_BELOW_PX: f64 = 640.0;
 
@@ -36,7 +40,18 @@ pub fn Panel(
     focus_composer_when_opened(ui, composer_ref);
     let chat = use_chat();
     let store = chat.store();
+    let history_ref = NodeRef::<html::Button>::new();
+    let toggle_history = move |_| {
+        let showing = ui.body.get_untracked() == PanelBody::History;
+        ui.body.set(if showing {
+            PanelBody::Chat
+        } else {
+            PanelBody::History
+        });
+    };
+    let showing = move |body: PanelBody| ui.body.get() == body;
     let new_conversation = move |_| {
+        ui.body.set(PanelBody::Chat);
         chat.run(|chat| chat.new_conversation());
         if let Some(textarea) = composer_ref.get_untracked() {
             let _ = textarea.focus();
@@ -69,6 +84,19 @@ pub fn Panel(
                     </svg>
                 </button>
                 <button
+                    node_ref=history_ref
+                    type="button"
+                    class="hw-icon-button"
+                    data-testid="history-button"
+                    aria-label="Show previous conversations"
+                    title="Previous conversations"
+                    on:click=toggle_history
+                >
+                    <svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true">
+                        <path d="M12 7v5l3 2M21 12a9 9 0 1 1-18 0 9 9 0 0 1 18 0z" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+                    </svg>
+                </button>
+                <button
                     type="button"
                     class="hw-icon-button"
                     aria-label="Close chat"
@@ -82,9 +110,16 @@ pub fn Panel(
             <Show when=move || notice().is_some()>
                 <p class="hw-notice" role="alert">{notice}</p>
             </Show>
-            <Transcript />
-            <EscalatedBanner />
-            <Composer composer_ref=composer_ref />
+            // Kept mounted while hidden: the draft and the reading position survive a look at
+            // the history.
+            <div class="hw-body" hidden=move || !showing(PanelBody::Chat)>
+                <Transcript />
+                <EscalatedBanner />
+                <Composer composer_ref=composer_ref />
+            </div>
+            // (`ui.body` is only set on a change: setting a pane shown again would make it anew.)
+            {move || showing(PanelBody::History).then(|| view! { <HistoryView ui=ui return_to=history_ref /> })}
+            {move || showing(PanelBody::Contact).then(|| view! { <ContactForm ui=ui /> })}
         </section>
     }
 }

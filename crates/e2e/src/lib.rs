@@ -173,6 +173,23 @@ impl Site {
         (signed, token)
     }
 
+    /// `{email, emailHash, timestamp}` for `email`, signed now by the API server's HMAC secret:
+    /// an identified visitor's `helperWidgetConfig` fields (as JSON, which is also a JS literal)
+    /// or session request body.
+    pub async fn signed_identity(&self, email: &str) -> Value {
+        let query: String = email
+            .bytes()
+            .map(|b| match b {
+                b'@' => "%40".to_owned(),
+                b'+' => "%2B".to_owned(),
+                _ => char::from(b).to_string(),
+            })
+            .collect();
+        let (status, text) = self.api_get(&format!("/__dev/hmac?email={query}")).await;
+        assert_eq!(status, 200, "signing {email}: {text}");
+        serde_json::from_str(&text).expect("the signature is JSON")
+    }
+
     /// The `sdk.js` URL on the asset origin.
     pub fn sdk_url(&self) -> String {
         format!("{}/sdk.js", self.assets)

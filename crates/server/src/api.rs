@@ -7,7 +7,7 @@
 
 use crate::auth::{self, Claims, Owner};
 use crate::error::{ApiResult, CorsMark, Error, Rejection};
-use crate::faults::Fault;
+use crate::faults::{Fault, FaultRoute};
 use crate::followup::{self, After};
 use crate::kb;
 use crate::store::{now_ms, Attachment, NotificationMiss, NotificationStatus, Role, Status};
@@ -364,6 +364,19 @@ fn message_text(message: &Value) -> String {
         .unwrap_or_default()
 }
 
+/// The response an error-status fault stands for, if `fault` is one.
+fn refuse_if_faulted(fault: Option<&Fault>) -> Result<(), Rejection> {
+    match fault {
+        Some(Fault::Unauthorized) => Err(Error::Unauthorized("Invalid session token").into()),
+        Some(Fault::ServerError) => Err(Rejection {
+            error: Error::Internal("Internal Server Error".into()),
+            cors: Some(CorsMark::Never),
+        }),
+        Some(Fault::HttpError { status }) => Err(Error::Injected(*status).into()),
+        _ => Ok(()),
+    }
+}
+
 async fn chat(
     State(app): AppState,
     RawQuery(q): RawQuery,
@@ -374,21 +387,9 @@ async fn chat(
     let fault = query
         .fault
         .clone()
-        .or_else(|| app.faults().take())
+        .or_else(|| app.faults().take(FaultRoute::Chat))
         .or_else(|| app.options.fault.clone());
-    match fault {
-        Some(Fault::Unauthorized) => {
-            return Err(Error::Unauthorized("Invalid session token").into())
-        }
-        Some(Fault::ServerError) => {
-            return Err(Rejection {
-                error: Error::Internal("Internal Server Error".into()),
-                cors: Some(CorsMark::Never),
-            })
-        }
-        Some(Fault::HttpError { status }) => return Err(Error::Injected(status).into()),
-        _ => {}
-    }
+    refuse_if_faulted(fault.as_ref())?;
     let claims = claims(&app, &headers)?;
     let owner = owner(&claims)?;
     let body = parse_json(&body)?;
@@ -1039,6 +1040,7 @@ fn looks_like_email(s: &str) -> bool {
 }
 
 async fn contact(State(app): AppState, headers: HeaderMap, body: Bytes) -> ApiResult {
+    refuse_if_faulted(app.faults().take(FaultRoute::Contact).as_ref())?;
     claims(&app, &headers)?;
     let invalid = || Rejection::from(Error::BadRequest("Invalid request parameters".into()));
     let body: Value = serde_json::from_slice(&body).map_err(|_| invalid())?;

@@ -1,5 +1,7 @@
 //! Faults the tests can inject into `POST /api/chat`: by flag (every request), through
-//! `POST /__dev/fault` (the next N requests), or by the `fault` query parameter (this request).
+//! `POST /__dev/fault` (the next N requests), or by the `fault` query parameter (this request);
+//! and into `POST /api/chat/contact`, through `POST /__dev/fault` with `"route":"contact"` (the
+//! error-status kinds only: the contact form has no stream to disturb).
 //!
 //! Plain data plus parsing, and a bounded queue (a full one is the crate's 503); the chat
 //! route decides what each fault does.
@@ -88,13 +90,26 @@ impl std::str::FromStr for Fault {
     }
 }
 
-/// Body of `POST /__dev/fault`: a fault and how many chat requests it applies to.
+/// Body of `POST /__dev/fault`: a fault, how many requests it applies to, and to which route's.
 #[derive(Clone, Debug, Deserialize)]
 pub struct QueuedFault {
     #[serde(flatten)]
     pub fault: Fault,
     #[serde(default = "one")]
     pub count: u32,
+    #[serde(default)]
+    pub route: FaultRoute,
+}
+
+/// The route a queued fault waits for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FaultRoute {
+    /// `POST /api/chat`.
+    #[default]
+    Chat,
+    /// `POST /api/chat/contact`.
+    Contact,
 }
 
 fn one() -> u32 {
@@ -117,14 +132,15 @@ impl FaultQueue {
         Ok(())
     }
 
-    /// Takes the fault for one request, if any is queued.
-    pub fn take(&mut self) -> Option<Fault> {
-        let front = self.0.front_mut()?;
+    /// Takes the fault for one request to `route`, if any is queued for it.
+    pub fn take(&mut self, route: FaultRoute) -> Option<Fault> {
+        let at = self.0.iter().position(|q| q.route == route)?;
+        let entry = self.0.get_mut(at)?;
         // Entries with a count of 0 are never queued, so this takes one of at least one.
-        front.count = front.count.saturating_sub(1);
-        let fault = front.fault.clone();
-        if front.count == 0 {
-            self.0.pop_front();
+        entry.count = entry.count.saturating_sub(1);
+        let fault = entry.fault.clone();
+        if entry.count == 0 {
+            self.0.remove(at);
         }
         Some(fault)
     }
@@ -165,16 +181,26 @@ mod tests {
         q.push(QueuedFault {
             fault: Fault::OneByte,
             count: 2,
+            route: FaultRoute::Chat,
+        })
+        .unwrap();
+        q.push(QueuedFault {
+            fault: Fault::ServerError,
+            count: 1,
+            route: FaultRoute::Contact,
         })
         .unwrap();
         q.push(QueuedFault {
             fault: Fault::Unauthorized,
             count: 1,
+            route: FaultRoute::Chat,
         })
         .unwrap();
-        assert_eq!(q.take(), Some(Fault::OneByte));
-        assert_eq!(q.take(), Some(Fault::OneByte));
-        assert_eq!(q.take(), Some(Fault::Unauthorized));
-        assert_eq!(q.take(), None);
+        assert_eq!(q.take(FaultRoute::Chat), Some(Fault::OneByte));
+        assert_eq!(q.take(FaultRoute::Chat), Some(Fault::OneByte));
+        assert_eq!(q.take(FaultRoute::Chat), Some(Fault::Unauthorized));
+        assert_eq!(q.take(FaultRoute::Chat), None);
+        assert_eq!(q.take(FaultRoute::Contact), Some(Fault::ServerError));
+        assert_eq!(q.take(FaultRoute::Contact), None);
     }
 }

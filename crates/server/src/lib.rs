@@ -59,6 +59,8 @@
 //! - `POST /__dev/fault` `{"kind":"drop-after","bytes":200,"count":1}` → the next `count`
 //!   `/api/chat` requests get that fault (kinds: `error-part` {after_tokens}, `drop-after`
 //!   {bytes}, `unauthorized`, `server-error`, `slow` {pace_ms}, `one-byte`, `http-error` {status}).
+//!   With `"route":"contact"` the next `POST /api/chat/contact` requests get it instead
+//!   (`unauthorized`, `server-error`, `http-error` {status}; the other kinds do nothing there).
 //! - `POST /__dev/settings`
 //!   `{"format":"v5","paceMs":0,"chunking":"byte","corsGaps":true,"chunkChars":5}` (any
 //!   subset; `chunkChars: 0` goes back to word tokens) changes the delivery settings until

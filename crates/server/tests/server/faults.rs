@@ -177,3 +177,37 @@ async fn scripted_reply_replaces_the_next_answer_once() {
     let r = s.chat(&t, &slug, "refund", "").await;
     assert_eq!(v4_text(&r.body), answer("refund"));
 }
+
+#[tokio::test]
+async fn contact_faults_wait_for_the_contact_route_and_leave_chat_alone() {
+    let s = default_server().await;
+    let t = s.anonymous().await;
+    let h = s
+        .dev(
+            "/__dev/fault",
+            json!({ "kind": "http-error", "status": 500, "route": "contact" }),
+        )
+        .await;
+    assert_eq!(h["pendingFaults"], 1);
+    // A chat request does not take it.
+    let slug = s.conversation(&t, false).await;
+    let r = s.chat(&t, &slug, "refund", "").await;
+    assert_eq!(v4_text(&r.body), answer("refund"));
+
+    let body = json!({ "email": "ada@example.com", "message": "Please call me" });
+    let r = s.post("/api/chat/contact", Some(&t), body.clone()).await;
+    r.assert_error(500, "Injected failure (500)");
+    assert!(r.has_cors(), "a failure the widget can read");
+    // One request only; nothing was saved by the failed one.
+    let r = s.post("/api/chat/contact", Some(&t), body).await;
+    assert_eq!(r.status, 200);
+    let ada = s
+        .session_with(s.identified("ada@example.com", now_ms()))
+        .await
+        .json();
+    let list = s
+        .get("/api/chat/conversations", ada["token"].as_str())
+        .await
+        .json();
+    assert_eq!(list["conversations"].as_array().unwrap().len(), 1);
+}
