@@ -37,7 +37,8 @@ fn page(config: &str) -> String {
     format!(
         r#"<!DOCTYPE html><html><head><meta charset=utf-8>{CONSOLE_CAPTURE}{WATCH}
         <script>window.helperWidgetConfig = Object.assign({{ host: "{{API}}" }}, {config});</script>
-        <script src="{{SDK}}" async></script></head><body><h1>Host</h1></body></html>"#
+        <script src="{{SDK}}" async></script></head><body><h1>Host</h1>
+        <a id="contact" href='#contact-page' data-helper-contact-form>Contact us</a></body></html>"#
     )
 }
 
@@ -71,16 +72,10 @@ async fn open_history(b: &Browser) {
         .expect("click history");
 }
 
-/// Calls the chat code's `hwContactForm()`, as the loader does for a `data-helper-contact-form`
-/// click: the page imports the same glue module (one instance per URL) the loader loaded.
+/// Opens the contact form as a visitor does: a click on the page's `data-helper-contact-form`
+/// link (which must not navigate).
 async fn open_contact_form(b: &Browser) {
-    b.js(
-        "const glue = performance.getEntriesByType('resource').map(e => e.name)
-           .find(n => /helper[-_]widget(-[0-9a-f]+)?\\.js$/.test(new URL(n).pathname));
-         return import(glue).then(m => { m.hwContactForm(); return true; });",
-        vec![],
-    )
-    .await;
+    b.click("#contact").await;
     b.wait_js("!__shadow().querySelector('[data-testid=contact-form]').hidden")
         .await;
 }
@@ -361,9 +356,8 @@ async fn identified_visitors_get_no_clear_button() {
 async fn the_contact_form_checks_fails_keeps_the_text_and_succeeds() {
     let site = Site::start().await;
     let (b, _) = visit(&site, "/contact", "{}").await;
-    // TODO(loader): once sdk.js routes `[data-helper-contact-form]` clicks to hwContactForm,
-    // open the form with a page click instead.
     open_contact_form(&b).await;
+    assert_eq!(b.js("return location.hash", vec![]).await, json!(""));
     let email = b
         .wait_shadow("[data-testid=contact-form] input[type=email]")
         .await;
