@@ -198,20 +198,47 @@ async fn reactions_are_saved_shown_pressed_and_survive_a_reload() {
     up.click().await.expect("thumbs up");
     b.wait_js("__root().querySelector('[data-testid=reaction-up]').getAttribute('aria-pressed') === 'true'")
         .await;
-    let _ = slug;
     // Thumbs down instead, with feedback.
     b.in_shadow("root.querySelector('[data-testid=reaction-down]').click()")
         .await;
-    let feedback = b.wait_shadow("textarea[aria-label='Feedback']").await;
+    let feedback = b
+        .wait_shadow("form:not([hidden]) textarea[aria-label='Feedback']")
+        .await;
     feedback
         .send_keys("The refund page is gone")
         .await
         .expect("type");
     b.in_shadow("root.querySelector('button[aria-label=\"Send feedback\"]').click()")
         .await;
-    b.wait_js("!__root().querySelector('textarea[aria-label=Feedback]')")
+    b.wait_js("!__root().querySelector('form:not([hidden]) textarea[aria-label=Feedback]')")
         .await;
+    b.wait_js(
+        "__root().querySelector('.hw-reactions [role=status]').textContent.includes('Thanks')",
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // The server has the thumbs-down and its feedback (Helper's second thumbs-down adds it).
+    let token = b
+        .js(
+            "return localStorage.getItem('helper_widget_anonymous_session_token')",
+            vec![],
+        )
+        .await;
+    let (status, conversation) = site
+        .api_call(
+            "GET",
+            &format!("/api/chat/conversation/{slug}?markRead=false"),
+            None,
+            token.as_str(),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(conversation["messages"][1]["reactionType"], "thumbs-down");
+    assert_eq!(
+        conversation["messages"][1]["reactionFeedback"],
+        "The refund page is gone"
+    );
 
     b.client.refresh().await.expect("reload");
     b.wait_js("__root() && __msgs().length === 2").await;
