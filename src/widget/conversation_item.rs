@@ -7,7 +7,6 @@ use super::dom::child;
 use crate::api::ConversationSummary;
 use helper_widget_core::time::relative;
 use leptos::prelude::document;
-use wasm_bindgen::JsValue;
 use web_sys::Element;
 
 /// `<li><button data-testid="conversation-item" data-conversation-slug=…>` with the subject,
@@ -55,11 +54,6 @@ pub fn conversation_item(summary: &ConversationSummary) -> Option<Element> {
 /// The short age shown ("5m", "3d") and the full date for the tooltip; `None` for a date the
 /// browser cannot read.
 fn shown_time(iso: &str) -> Option<(String, String)> {
-    let date = js_sys::Date::new(&JsValue::from_str(iso));
-    let then = date.get_time();
-    if then.is_nan() {
-        return None;
-    }
-    let full = String::from(date.to_locale_string("en", &JsValue::UNDEFINED));
+    let (then, full) = super::message_time::parse_time(iso)?;
     Some((relative(js_sys::Date::now(), then), full))
 }

@@ -4,7 +4,13 @@ use super::use_clock;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-/// The full local date and time of `ms`, in the visitor's own locale and format.
+/// The time of an ISO 8601 date (Unix ms) and its full local date and time for a tooltip, in the
+/// visitor's own locale and format; `None` for a date the browser cannot read.
+pub fn parse_time(iso: &str) -> Option<(f64, String)> {
+    let then = js_sys::Date::parse(iso);
+    (!then.is_nan()).then(|| (then, full_date(then)))
+}
+
 fn full_date(ms: f64) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(ms));
     // `toLocaleString()` with no argument: the browser's locale (js-sys only offers the form
@@ -22,12 +28,11 @@ pub fn MessageTime(
     /// The server's time of the message.
     iso: String,
 ) -> impl IntoView {
-    let then = js_sys::Date::parse(&iso);
     let clock = use_clock();
-    (!then.is_nan()).then(|| {
+    parse_time(&iso).map(|(then, full)| {
         let label = move || helper_widget_core::time::relative(clock.get(), then);
         view! {
-            <time class="hw-time" data-testid="message-time" datetime=iso title=full_date(then)>
+            <time class="hw-time" data-testid="message-time" datetime=iso title=full>
                 {label}
             </time>
         }
