@@ -27,8 +27,12 @@ const NOTIFY_BUDGET_GZIP: usize = 2_000;
 /// 256 KB with time limits on every request and restore-aware turns (254.1 KB); 230 KB, the
 /// facade's budget, after the second pass of size cuts (minified glue and stylesheet, short
 /// import names, pulldown-cmark's unused extensions out, no serde-wasm-bindgen, promises
-/// instead of shared futures, `wasm-opt -Os --converge`: 228.8 KB).
-const OPEN_BUDGET_GZIP: usize = 230 * 1024;
+/// instead of shared futures, `wasm-opt -Os --converge`: 228.8 KB); 270 KB, raised on purpose
+/// for the human side of support, which a visitor who needs a person cannot do without (live
+/// staff replies over realtime with polling, reactions, "talk to a human", message times,
+/// unread counts: about 17 KB; earlier conversations and the contact form: about 16 KB; both
+/// already built with DOM calls where Leptos view trees cost twice as much: 268.8 KB).
+const OPEN_BUDGET_GZIP: usize = 270 * 1024;
 
 fn gzip_len(bytes: &[u8]) -> usize {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
