@@ -25,9 +25,10 @@ function rows(r) {
     { label: 'bytes to launcher interactive, raw', unit: 'KB', w: b.widget.ready.raw / KB, b: b.baseline.ready.raw / KB },
     {
       label: 'bytes to panel open, gzip', unit: 'KB', w: b.widget.open.gzip / KB, b: b.baseline.open.gzip / KB,
-      // The budget since the facade loader (issue 6's 80 KB is below what Leptos + pulldown-cmark
-      // alone weigh; README § Bytes).
-      goal: 'widget <= 230 KB', met: b.widget.open.gzip / KB <= 230, chart: true,
+      // The size test's budget: 230 KB since the facade loader (issue 6's 80 KB is below what
+      // Leptos + pulldown-cmark alone weigh), 270 KB with the human side of support (README §
+      // Bytes).
+      goal: 'widget <= 270 KB', met: b.widget.open.gzip / KB <= 270, chart: true,
     },
     { label: 'bytes to panel open, raw', unit: 'KB', w: b.widget.open.raw / KB, b: b.baseline.open.raw / KB },
   ]);
