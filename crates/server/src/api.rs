@@ -1068,6 +1068,15 @@ async fn contact(State(app): AppState, headers: HeaderMap, body: Bytes) -> ApiRe
         None,
         Vec::new(),
     );
+    // Helper then answers the form by AI (its auto-response job) and, for a known customer,
+    // leaves a notification the widget shows on their next page view.
+    let answer = kb::lookup(message).answer.to_string();
+    store.add_message(&owner, &slug, Role::Assistant, answer, None, Vec::new());
+    store.notifications.add(
+        email.to_string(),
+        "You have a new reply for Contact Form Submission".into(),
+        slug.clone(),
+    );
     ok(json!({ "success": true, "conversationSlug": slug }))
 }
 

@@ -22,7 +22,8 @@
 //! `GET /api/chat/conversations/unread`, `POST /api/chat/conversation/{slug}/message`,
 //! `POST /api/chat/conversation/{slug}/message/{id}` (reaction),
 //! `POST /api/chat/conversation/{slug}/message/{id}/event`, `POST /api/chat/contact`,
-//! `PATCH /api/widget/notification/{id}`.
+//! `PATCH /api/widget/notification/{id}`. A contact form is answered at once as Helper's
+//! auto-response job answers it, with a notification for the email it came from.
 //! Every response carries CORS headers unless [`Options::cors_gaps`] asks for Helper's gaps.
 //!
 //! # Realtime

@@ -178,3 +178,44 @@ async fn a_session_lists_ten_notifications_at_most() {
     assert_eq!(texts[0], "n11");
     assert_eq!(texts[9], "n2");
 }
+
+/// As Helper's auto-response job does for a known customer: the contact form is answered by AI
+/// and the customer's next session lists a notification for it.
+#[tokio::test]
+async fn a_contact_form_is_answered_and_notified_to_that_customer() {
+    let s = default_server().await;
+    let anon = s.anonymous().await;
+    let r = s
+        .post(
+            "/api/chat/contact",
+            Some(&anon),
+            json!({ "email": "ada@example.com", "message": "How do I get a refund?" }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let slug = r.json()["conversationSlug"].as_str().unwrap().to_owned();
+    let v = identified_session(&s, "ada@example.com").await;
+    let notifications = v["notifications"].as_array().cloned().unwrap_or_default();
+    assert_eq!(notifications.len(), 1, "{v}");
+    assert_eq!(notifications[0]["conversationSlug"], json!(slug));
+    assert_eq!(
+        notifications[0]["text"],
+        "You have a new reply for Contact Form Submission"
+    );
+    // The answer is in the conversation the notification opens.
+    let token = v["token"].as_str().unwrap();
+    let r = s
+        .get(
+            &format!("/api/chat/conversation/{slug}?markRead=false"),
+            Some(token),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let roles: Vec<Value> = r.json()["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].clone())
+        .collect();
+    assert_eq!(roles, [json!("user"), json!("assistant")]);
+}
