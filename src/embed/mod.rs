@@ -13,7 +13,7 @@ mod shadow;
 
 pub use bridge::{Loader, UnreadBadge};
 
-use crate::api::{Api, SessionSource};
+use crate::api::{storage, Api, SessionSource};
 use crate::events;
 use crate::widget::{UiState, Widget};
 use helper_widget_core::config::Config;
@@ -100,6 +100,7 @@ pub fn mount(
         let ui = UiState::new();
         *slot.borrow_mut() = Some(ui);
         report_open_state(ui);
+        remember_minimized(ui);
         view! { <Widget config=config api=api ui=ui unread=unread /> }.into_any()
     });
     let ui = ui_slot
@@ -130,6 +131,12 @@ fn report_open_state(ui: UiState) {
             events::emit(if open { "open" } else { "close" }, JsValue::UNDEFINED);
         }
     });
+}
+
+/// The panel comes back at the size the visitor left it on an earlier page ([`UiState`] stores
+/// each change). Phones show the panel full screen whatever its size.
+fn remember_minimized(ui: UiState) {
+    ui.minimized.set(storage::minimized());
 }
 
 /// Removes the panel and everything it added. Safe to call when not mounted.

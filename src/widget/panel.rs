@@ -14,6 +14,15 @@ const FOCUSABLE: &str =
     "button:not([disabled]), textarea, input, a[href], [tabindex]:not([tabindex='-1'])";
 /// Below this viewport width the panel covers the whole screen (the stylesheet's breakpoint).
 const FULL_SCREEN_BELOW_PX: f64 = 640.0;
+/// The minimize/maximize button's content: a chevron and both names, of which the stylesheet
+/// shows the one for what a press does (and turns the chevron up) from the panel's
+/// `hw-panel--minimized` class. No reactive attributes or effect: each costs the download far
+/// more wasm than these few bytes of text. No aria-pressed besides, since a toggle whose name
+/// also changes is announced twice over.
+const SIZE_BUTTON: &str = concat!(
+    r#"<svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 9l6 6 6-6" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/></svg>"#,
+    r#"<span class="hw-sr hw-size__min">Minimize chat</span><span class="hw-sr hw-size__max">Maximize chat</span>"#
+);
 
 /// The chat panel. Non-modal on desktop (visitors may Tab back to the page); full screen
 /// below 640 px (see the stylesheet).
@@ -96,6 +105,13 @@ pub fn Panel(
                         <path d="M12 7v5l3 2M21 12a9 9 0 1 1-18 0 9 9 0 0 1 18 0z" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
                     </svg>
                 </button>
+                // Desktop only: the stylesheet hides it where the panel is full screen.
+                <button
+                    type="button"
+                    class="hw-icon-button hw-size"
+                    on:click=move |_| ui.toggle_minimized()
+                    inner_html=SIZE_BUTTON
+                ></button>
                 <button
                     type="button"
                     class="hw-icon-button"
