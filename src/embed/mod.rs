@@ -15,7 +15,7 @@ pub use bridge::{Loader, UnreadBadge};
 
 use crate::api::{storage, Api, SessionSource};
 use crate::events;
-use crate::widget::{UiState, Widget};
+use crate::widget::{add_size_button, UiState, Widget};
 use helper_widget_core::config::Config;
 use leptos::mount::{mount_to, UnmountHandle};
 use leptos::prelude::*;
@@ -23,6 +23,7 @@ use leptos::tachys::view::any_view::AnyViewState;
 use send_wrapper::SendWrapper;
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
 /// Id of the `<div>` appended to `<body>` that holds the shadow root (embed-contract §7).
@@ -64,6 +65,7 @@ struct Mounted {
     _view: UnmountHandle<AnyViewState>,
     container: web_sys::HtmlElement,
     _sheet: shadow::AdoptedSheet,
+    _size_button: Option<Closure<dyn FnMut()>>,
 }
 
 impl Drop for Mounted {
@@ -107,12 +109,14 @@ pub fn mount(
         .borrow_mut()
         .take()
         .ok_or_else(|| EmbedError::Dom("the widget view did not initialise".into()))?;
+    let size_button = add_size_button(&container, ui);
     MOUNTED.with(|m| {
         *m.borrow_mut() = Some(Mounted {
             ui,
             _view: view,
             container,
             _sheet: sheet,
+            _size_button: size_button,
         })
     });
     Ok(())

@@ -32,7 +32,7 @@ pub use loading::LoadingIndicator;
 pub use markdown_view::MessageContent;
 pub use message::MessageView;
 pub use message_time::MessageTime;
-pub use panel::Panel;
+pub use panel::{add_size_button, Panel};
 pub use reactions::Reactions;
 pub use sources::Sources;
 pub use support_buttons::SupportButtons;
