@@ -156,7 +156,8 @@
     return DEFAULT_ACCENT;
   };
 
-  // config[name] if it is one of `choices`; unset gives the first, anything else warns too.
+  // config[name] if it is one of `choices`; unset gives the first (the default), and anything
+  // else warns and gives it too.
   const readChoice = (config, name, choices) => {
     const v = config[name];
     if (v == null || choices.includes(v)) return v || choices[0];
