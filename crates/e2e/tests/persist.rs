@@ -3,19 +3,9 @@
 //! single-page app replacing `<body>` (Turbo Drive, Astro view transitions). Real Chromium,
 //! `dist/` on its own origin, the local API on a third.
 
-use helper_widget_e2e::{Browser, Site, CONSOLE_CAPTURE};
+use helper_widget_e2e::{page, Browser, Site};
 use serde_json::{json, Value};
 use std::time::Duration;
-
-/// A host page whose widget talks to the test's API origin, with extra config fields.
-fn page(config: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html><html><head><meta charset=utf-8>{CONSOLE_CAPTURE}\
-         <script>window.helperWidgetConfig = Object.assign({{ host: '{{API}}' }}, {config});</script>\
-         <script src=\"{{SDK}}\"></script></head>\
-         <body><h1>Host page</h1>{body}</body></html>"
-    )
-}
 
 /// The panel's computed background colour, once it is open.
 async fn panel_background(b: &Browser) -> String {
