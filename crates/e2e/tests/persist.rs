@@ -3,7 +3,7 @@
 //! single-page app replacing `<body>` (Turbo Drive, Astro view transitions). Real Chromium,
 //! `dist/` on its own origin, the local API on a third.
 
-use helper_widget_e2e::{page, Browser, Site};
+use helper_widget_e2e::{page, AssetFaults, Browser, Site};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -81,6 +81,35 @@ async fn position_left_puts_launcher_and_panel_in_the_left_corner() {
         );
     }
     assert_eq!(b.console().await, "");
+    b.close().await;
+}
+
+/// The load-error note goes with the launcher, and takes the dark scheme's page colours.
+#[tokio::test]
+async fn the_load_error_note_follows_position_and_theme() {
+    let site = Site::start_with_assets(
+        helper_dev_server::Options::default(),
+        AssetFaults::failing_wasm(1),
+    )
+    .await;
+    let url = site.page(
+        "/left-error",
+        &page("{ position: 'left', theme: 'dark' }", ""),
+    );
+    let b = Browser::start().await;
+    b.open_with_widget(&url).await.click().await.unwrap();
+    b.wait_shadow("[data-testid=load-error]").await;
+    let note = b
+        .in_shadow(
+            "(() => { const el = root.querySelector('[data-testid=load-error]');
+               return [el.getBoundingClientRect().left, getComputedStyle(el).backgroundColor]; })()",
+        )
+        .await;
+    assert!(
+        (note[0].as_f64().unwrap() - 20.0).abs() < 2.0,
+        "20px from the left edge: {note}"
+    );
+    assert_ne!(note[1], LIGHT, "a dark note on the dark theme: {note}");
     b.close().await;
 }
 
