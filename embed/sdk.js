@@ -17,7 +17,11 @@
  * something to show: an identified visitor, or a browser that once started a conversation.
  * Styles go through constructable stylesheets only, never a <style> element or a style
  * attribute, so pages whose Content-Security-Policy forbids inline styles still get a styled
- * widget.
+ * widget; `theme` and `position` are a data-theme attribute and a class on the root, which
+ * every stylesheet (launcher, panel, bubbles) reads. The panel's minimized state is the chat
+ * code's alone (it only matters once the panel exists), stored by it as the open state is here.
+ * Single-page apps that replace <body> (Turbo Drive, Astro view transitions) take the root
+ * with the old body; it is put back into the new one, the same element, state intact.
  *
  * Trunk's post-build hook (embed/gen-sdk.sh) copies this file into dist/ with the hashed names of
  * the glue, the .wasm and notify.js and the launcher's stylesheet filled in. Plain ES2017, no
@@ -134,9 +138,10 @@
     return new URL(scriptUrl).origin;
   };
 
+  const DEFAULT_ACCENT = [34, 34, 34]; // #222
   // Any CSS colour the browser knows; alpha is ignored. The canvas normalises it to sRGB.
   const readColor = (value) => {
-    if (value === undefined || value === null) return [34, 34, 34];
+    if (value == null) return DEFAULT_ACCENT;
     const ctx = typeof value === "string" && CSS.supports("color", value)
       ? d.createElement("canvas").getContext("2d")
       : null;
@@ -148,13 +153,16 @@
       return [px[0], px[1], px[2]];
     }
     warn(".iconColor must be a CSS colour, not \"" + value + "\"; using the default");
-    return [34, 34, 34];
+    return DEFAULT_ACCENT;
   };
 
-  const readPreload = (v) => {
-    if (v == null || v === "intent" || v === "idle" || v === "eager") return v || "intent";
-    warn(".preload should be intent, idle or eager; using intent");
-    return "intent";
+  // config[name] if it is one of `choices`; unset gives the first (the default), and anything
+  // else warns and gives it too.
+  const readChoice = (config, name, choices) => {
+    const v = config[name];
+    if (v == null || choices.includes(v)) return v || choices[0];
+    warn("." + name + " should be " + choices.join(" | ") + "; using " + choices[0]);
+    return choices[0];
   };
 
   // {email, emailHash, timestamp, customerMetadata} of an identified visitor, or null. `problem`
@@ -254,15 +262,23 @@
     }
     const base = readHost(config);
     let identity = readIdentity(config, (why) => warn(": " + why + "; starting an anonymous session"));
-    const preload = readPreload(config.preload);
+    const preload = readChoice(config, "preload", ["intent", "idle", "eager"]);
+    const theme = readChoice(config, "theme", ["auto", "light", "dark"]);
+    const left = readChoice(config, "position", ["right", "left"]) === "left";
     const toggleOption = config.showToggleButton;
     if (toggleOption != null && typeof toggleOption !== "boolean") {
       warn(".showToggleButton should be true or false; ignoring it");
     }
     const showToggle = typeof toggleOption === "boolean" ? toggleOption : null;
     const rgb = readColor(config.iconColor);
-    const light = (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) / 255 > 0.5; // Helper's rule
-    const themeCss = ".hw-root{--hw-accent:rgb(" + rgb.join(",") + ");--hw-on-accent:" + (light ? "#000" : "#fff") + "}";
+    // Black or white on the accent, whichever contrasts more by WCAG's relative luminance L
+    // (both equally at L = 0.1791): at least 4.58:1 whatever the colour, where Helper's
+    // brightness rule puts white on pure red (4:1).
+    const [r, g, b] = rgb.map((c) => ((c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    const onAccent = 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.1791 ? "#000" : "#fff";
+    // The browser's own colours (scrollbars, form controls, Canvas) follow `theme` too.
+    const themeCss = ".hw-root{--hw-accent:rgb(" + rgb.join(",") + ");--hw-on-accent:" + onAccent +
+      ";color-scheme:" + (theme === "auto" ? "light dark" : theme) + "}";
 
     let queue = early; // [method, args] waiting for the chat code
     early = [];
@@ -271,6 +287,7 @@
     let loading = false;
     let dead = false;
     let host = null;
+    let body = null; // the <body> the root was put in
     let shadow = null;
     let root = null;
     let launcher = null;
@@ -412,17 +429,26 @@
       else on(w, "load", idle, { once: true });
     };
 
-    const mountRoot = () => {
+    // Into the page's current body. Another #helper-widget-root there is stale: left by another
+    // copy of the widget, or a copy without shadow root in a body a single-page app cached
+    // (Turbo's snapshots): the page keeps one.
+    const placeRoot = () => {
       const stale = d.getElementById(ROOT_ID);
-      if (stale) stale.remove(); // left by another copy of the widget: keep one
+      if (stale) stale.remove();
+      body = d.body;
+      body.appendChild(host);
+    };
+
+    const mountRoot = () => {
       host = d.createElement("div");
       host.id = ROOT_ID;
       shadow = host.attachShadow({ mode: "open" });
       shadow.adoptedStyleSheets = [sheet(LAUNCHER_CSS), sheet(themeCss)];
       root = d.createElement("div");
-      root.className = "hw-root hw-widget";
+      root.className = "hw-root hw-widget" + (left ? " hw-root--left" : "");
+      root.dataset.theme = theme;
       shadow.appendChild(root);
-      d.body.appendChild(host);
+      placeRoot();
     };
 
     const showLauncher = (visible) => {
@@ -467,6 +493,10 @@
       });
       markToggles(d.documentElement);
       const observer = new MutationObserver((records) => {
+        // The body was replaced (a single-page app's navigation) and the root went with it: the
+        // same root, panel and listeners, goes into the new body. A root the page removed from
+        // a body it kept stays removed.
+        if (d.body && d.body !== body && !host.isConnected) placeRoot();
         for (const r of records) {
           for (const node of r.addedNodes) if (node instanceof Element) markToggles(node);
         }

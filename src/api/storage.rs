@@ -1,7 +1,7 @@
-//! What the chat remembers in the host page's `localStorage`: the open conversation, and that
-//! this browser ever started one. (The anonymous session token and the panel's open state are
-//! the loader's, in `sdk.js`; the chat only removes that token, when an anonymous visitor
-//! clears their history.) Storage can be missing or throw (privacy modes, sandboxed frames,
+//! What the chat remembers in the host page's `localStorage`: the open conversation, that this
+//! browser ever started one, and whether the panel was minimized. (The anonymous session token
+//! and the panel's open state are the loader's, in `sdk.js`; the chat only removes that token,
+//! when an anonymous visitor clears their history.) Storage can be missing or throw (privacy modes, sandboxed frames,
 //! quota): then the widget simply forgets, it never fails.
 
 use crate::json;
@@ -11,6 +11,9 @@ const CONVERSATION: &str = "helper_widget_rs_conversation";
 /// Read by `sdk.js` (same key there): only a visitor who ever had a conversation can have
 /// unread replies, so only their page views spend a request on the unread count.
 const HAS_CONVERSATIONS: &str = "helper_widget_rs_has_conversations";
+/// Minimized is the chat's alone: only the panel has a size, and the loader never draws it.
+/// "1" or absent, as the loader stores the open state (`helper_widget_rs_open`).
+const MINIMIZED: &str = "helper_widget_rs_minimized";
 /// The loader's key for the anonymous session token (Helper's own, helper-api.md §3.6).
 const ANONYMOUS_TOKEN: &str = "helper_widget_anonymous_session_token";
 
@@ -41,6 +44,24 @@ pub fn set_conversation(owner: &str, slug: Option<&str>) {
                 ])),
             ),
             None => s.remove_item(CONVERSATION),
+        };
+    }
+}
+
+/// Whether the visitor left the panel minimized on an earlier page.
+pub fn minimized() -> bool {
+    storage()
+        .and_then(|s| s.get_item(MINIMIZED).ok().flatten())
+        .is_some_and(|v| v == "1")
+}
+
+/// Remembers the panel's size for the next page.
+pub fn set_minimized(minimized: bool) {
+    if let Some(s) = storage() {
+        let _ = if minimized {
+            s.set_item(MINIMIZED, "1")
+        } else {
+            s.remove_item(MINIMIZED)
         };
     }
 }

@@ -13,9 +13,9 @@ mod shadow;
 
 pub use bridge::{Loader, UnreadBadge};
 
-use crate::api::{Api, SessionSource};
+use crate::api::{storage, Api, SessionSource};
 use crate::events;
-use crate::widget::{UiState, Widget};
+use crate::widget::{add_size_button, UiState, Widget};
 use helper_widget_core::config::Config;
 use leptos::mount::{mount_to, UnmountHandle};
 use leptos::prelude::*;
@@ -23,6 +23,7 @@ use leptos::tachys::view::any_view::AnyViewState;
 use send_wrapper::SendWrapper;
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
 /// Id of the `<div>` appended to `<body>` that holds the shadow root (embed-contract §7).
@@ -64,6 +65,7 @@ struct Mounted {
     _view: UnmountHandle<AnyViewState>,
     container: web_sys::HtmlElement,
     _sheet: shadow::AdoptedSheet,
+    _size_button: Option<Closure<dyn FnMut()>>,
 }
 
 impl Drop for Mounted {
@@ -100,18 +102,21 @@ pub fn mount(
         let ui = UiState::new();
         *slot.borrow_mut() = Some(ui);
         report_open_state(ui);
+        remember_minimized(ui);
         view! { <Widget config=config api=api ui=ui unread=unread /> }.into_any()
     });
     let ui = ui_slot
         .borrow_mut()
         .take()
         .ok_or_else(|| EmbedError::Dom("the widget view did not initialise".into()))?;
+    let size_button = add_size_button(&container, ui);
     MOUNTED.with(|m| {
         *m.borrow_mut() = Some(Mounted {
             ui,
             _view: view,
             container,
             _sheet: sheet,
+            _size_button: size_button,
         })
     });
     Ok(())
@@ -130,6 +135,12 @@ fn report_open_state(ui: UiState) {
             events::emit(if open { "open" } else { "close" }, JsValue::UNDEFINED);
         }
     });
+}
+
+/// The panel comes back at the size the visitor left it on an earlier page ([`UiState`] stores
+/// each change). Phones show the panel full screen whatever its size.
+fn remember_minimized(ui: UiState) {
+    ui.minimized.set(storage::minimized());
 }
 
 /// Removes the panel and everything it added. Safe to call when not mounted.

@@ -32,13 +32,13 @@ pub use loading::LoadingIndicator;
 pub use markdown_view::MessageContent;
 pub use message::MessageView;
 pub use message_time::MessageTime;
-pub use panel::Panel;
+pub use panel::{add_size_button, Panel};
 pub use reactions::Reactions;
 pub use sources::Sources;
 pub use support_buttons::SupportButtons;
 pub use transcript::Transcript;
 
-use crate::api::Api;
+use crate::api::{storage, Api};
 use crate::chat::{Chat, Status, Store};
 use crate::contact::Contact;
 use crate::embed::UnreadBadge;
@@ -126,14 +126,17 @@ impl UiState {
         }
     }
 
-    /// Sets the compact size (desktop only; on narrow screens the panel is always full screen).
+    /// Sets the compact size (desktop only; on narrow screens the panel is always full screen),
+    /// which the next page load keeps. Stored here, where every change passes, rather than by
+    /// an effect: each effect costs the download more wasm than this call.
     pub fn set_minimized(self, minimized: bool) {
         self.minimized.set(minimized);
+        storage::set_minimized(minimized);
     }
 
     /// Switches between compact and full size.
     pub fn toggle_minimized(self) {
-        self.minimized.update(|m| *m = !*m);
+        self.set_minimized(!self.minimized.get_untracked());
     }
 
     /// A prompt from the page: opens the panel and asks the chat to start a new conversation

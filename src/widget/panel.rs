@@ -7,6 +7,7 @@ use super::{
 };
 use leptos::html;
 use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 /// What Tab can reach inside the panel.
@@ -14,6 +15,14 @@ const FOCUSABLE: &str =
     "button:not([disabled]), textarea, input, a[href], [tabindex]:not([tabindex='-1'])";
 /// Below this viewport width the panel covers the whole screen (the stylesheet's breakpoint).
 const FULL_SCREEN_BELOW_PX: f64 = 640.0;
+/// The minimize/maximize button's content: a chevron and both names, of which the stylesheet
+/// shows the one for what a press does (and turns the chevron up) from the panel's
+/// `hw-panel--minimized` class, so nothing updates the button itself. No aria-pressed besides,
+/// since a toggle whose name also changes is announced twice over.
+const SIZE_BUTTON: &str = concat!(
+    r#"<svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 9l6 6 6-6" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/></svg>"#,
+    r#"<span class="hw-sr hw-size__min">Minimize chat</span><span class="hw-sr hw-size__max">Maximize chat</span>"#
+);
 
 /// The chat panel. Non-modal on desktop (visitors may Tab back to the page); full screen
 /// below 640 px (see the stylesheet).
@@ -96,6 +105,7 @@ pub fn Panel(
                         <path d="M12 7v5l3 2M21 12a9 9 0 1 1-18 0 9 9 0 0 1 18 0z" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
                     </svg>
                 </button>
+                // The minimize/maximize button goes here (`add_size_button`).
                 <button
                     type="button"
                     class="hw-icon-button"
@@ -122,6 +132,26 @@ pub fn Panel(
             {move || showing(PanelBody::Contact).then(|| view! { <ContactForm ui=ui /> })}
         </section>
     }
+}
+
+/// Puts the minimize/maximize button into the header of the panel mounted in `within`, before
+/// Close (the header's last button); it works while the returned listener is kept. Desktop
+/// only: the stylesheet hides it where the panel is full screen. Made with DOM calls once the
+/// panel is mounted, not in the view: one more button in the typed view tree costs every
+/// visitor about 0.7 KB of wasm, this a fraction of that.
+pub fn add_size_button(within: &web_sys::Element, ui: UiState) -> Option<Closure<dyn FnMut()>> {
+    let header = within.query_selector(".hw-header").ok()??;
+    let close = header.last_element_child()?;
+    let button = document().create_element("button").ok()?;
+    button.set_class_name("hw-icon-button hw-size");
+    button.set_attribute("type", "button").ok()?;
+    button.set_inner_html(SIZE_BUTTON);
+    let listener = Closure::<dyn FnMut()>::new(move || ui.toggle_minimized());
+    button
+        .add_event_listener_with_callback("click", listener.as_ref().unchecked_ref())
+        .ok()?;
+    header.insert_before(&button, Some(&close)).ok()?;
+    Some(listener)
 }
 
 /// On a phone the panel covers the page, which the visitor can no longer see: Tab and Shift+Tab

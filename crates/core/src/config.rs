@@ -2,7 +2,8 @@
 //! as far as the chat code uses it, validated field by field.
 //!
 //! The loader `sdk.js` reads the fields it needs before the chat code exists (`host`,
-//! `iconColor`, `showToggleButton`, `preload`, the identified-session fields) and warns about
+//! `iconColor`, `showToggleButton`, `preload`, `theme`, `position`, the identified-session
+//! fields) and warns about
 //! those itself; this module reads the rest, so every field is checked, and warned about, in
 //! exactly one place. The embed layer turns the JavaScript object into a [`serde_json::Map`]
 //! (functions such as `refreshAuth` are taken out there, since they are not data) and calls

@@ -544,6 +544,18 @@ window.addEventListener('error', function (e) { window.__consoleLog.push('uncaug
 window.addEventListener('unhandledrejection', function (e) { window.__consoleLog.push('unhandled: ' + e.reason); });
 </script>"#;
 
+/// A host page for [`Site::page`]: [`CONSOLE_CAPTURE`], then `sdk.js` by a plain tag with a
+/// config that points the widget at the test's API origin, merged with the object literal
+/// `config`; `body` goes into `<body>` after a heading.
+pub fn page(config: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=utf-8>{CONSOLE_CAPTURE}\
+         <script>window.helperWidgetConfig = Object.assign({{ host: '{{API}}' }}, {config});</script>\
+         <script src=\"{{SDK}}\"></script></head>\
+         <body><h1>Host page</h1>{body}</body></html>"
+    )
+}
+
 /// Percent-encodes everything but unreserved characters, for a query value.
 fn url_escape(value: &str) -> String {
     value

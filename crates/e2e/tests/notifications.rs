@@ -4,19 +4,9 @@
 //! dev server's Helper API over HTTP; visitors' conversations, staff replies and notifications
 //! are set up through that API and its `/__dev` routes.
 
-use helper_widget_e2e::{Browser, Site, CONSOLE_CAPTURE};
+use helper_widget_e2e::{page, Browser, Site};
 use serde_json::{json, Value};
 use std::time::Duration;
-
-/// A host page whose widget talks to the test's API origin, with extra config fields.
-fn page(config: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html><html><head><meta charset=utf-8>{CONSOLE_CAPTURE}\
-         <script>window.helperWidgetConfig = Object.assign({{ host: '{{API}}' }}, {config});</script>\
-         <script src=\"{{SDK}}\"></script></head>\
-         <body><h1>Host page</h1>{body}</body></html>"
-    )
-}
 
 /// Which of the widget's optional files and requests this page has made so far.
 async fn requested(b: &Browser) -> Value {

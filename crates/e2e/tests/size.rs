@@ -2,8 +2,8 @@
 //! Size is deterministic, so these are tests, not benchmarks.
 //!
 //! - Every page view: `sdk.js`, and nothing else until the visitor shows intent (embed-contract
-//!   §8; `crates/e2e/tests/loading.rs` checks in a browser that nothing else is fetched). Goal
-//!   and budget: 5,000 bytes, a sixth of Helper's own loader (30.8 KB).
+//!   §8; `crates/e2e/tests/loading.rs` checks in a browser that nothing else is fetched). Goal:
+//!   5,000 bytes, a sixth of Helper's own loader (30.8 KB); budget: see below.
 //! - Page views of visitors who can have conversations (identified, or a browser that started
 //!   one): also the notifications module `notify-<hash>.js` (bubbles, unread badge), imported
 //!   by `sdk.js` before any intent.
@@ -15,8 +15,14 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use std::io::Write;
 
-/// What every page view may cost: the loader alone. 5 KB in decimal units, the stricter reading.
-const PAGE_VIEW_BUDGET_GZIP: usize = 5_000;
+/// What every page view may cost: the loader alone. History: 5,000 (5 KB in decimal units, the
+/// stricter reading) until 4,996 measured; 5,210, raised on purpose for what only the loader can
+/// do before the chat code loads (5,207 measured): `theme` and `position` read and checked with
+/// the other fields (one helper for every choice field, `preload`'s included) and the launcher
+/// and load-error note mirrored for the left corner, about 135 B; black or white on the accent
+/// by WCAG contrast instead of Helper's brightness rule, which fails AA on reds and greens,
+/// about 55 B; the root put back into a `<body>` a single-page app swapped in, about 20 B.
+const PAGE_VIEW_BUDGET_GZIP: usize = 5_210;
 /// What the notifications module may cost on top of `sdk.js` (about 1.8 KB measured, plus
 /// slack): together under 7 KB for the page views that load it.
 const NOTIFY_BUDGET_GZIP: usize = 2_000;
