@@ -434,3 +434,41 @@ fn plausible_emails() {
     assert!(check("a@b.co", "").is_err());
     assert!(check("a@b.co", "hi").is_ok());
 }
+
+/// `publicAttachments` are read with the message; an entry without a URL is skipped rather than
+/// hiding the message, and the URL stays a JavaScript string.
+#[wasm_bindgen_test]
+fn stored_messages_read_their_public_attachments() {
+    let message = serde_json::json!({
+        "id": 7, "content": "See attached", "role": "staff",
+        "publicAttachments": [
+            { "name": "a.png", "contentType": "image/png", "url": "https://files.test/a.png" },
+            { "name": "broken" },
+            { "name": null, "contentType": null, "url": "data:application/pdf;base64,AA==" }
+        ]
+    });
+    let stored = helper_widget::api::StoredMessage::from_json(message).expect("a message");
+    let files: Vec<_> = stored
+        .attachments
+        .iter()
+        .map(|a| (a.name.clone(), a.content_type.clone(), a.url.as_string()))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            (
+                Some("a.png".to_owned()),
+                Some("image/png".to_owned()),
+                Some("https://files.test/a.png".to_owned())
+            ),
+            (
+                None,
+                None,
+                Some("data:application/pdf;base64,AA==".to_owned())
+            ),
+        ]
+    );
+    let bare = serde_json::json!({ "id": "8", "content": "x", "role": "assistant" });
+    let stored = helper_widget::api::StoredMessage::from_json(bare).expect("a message");
+    assert!(stored.attachments.is_empty());
+}

@@ -21,10 +21,12 @@ pub use timeout::Deadline;
 
 use crate::json;
 use gloo_net::http::{Request, RequestBuilder, Response};
+use send_wrapper::SendWrapper;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
+use wasm_bindgen::JsValue;
 
 /// Why an API call failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -143,6 +145,49 @@ pub struct StoredMessage {
     pub created_at: Option<String>,
     /// The visitor's saved reaction: `thumbs-up` or `thumbs-down`.
     pub reaction: Option<String>,
+    /// Its public attachments.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file sent with a message: one of ours (a data URL) or one the server lists.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    /// The file name, if known.
+    pub name: Option<String>,
+    /// Its MIME type, if known.
+    pub content_type: Option<String>,
+    /// A JavaScript string: a sent file's data URL is many megabytes, so it never enters wasm
+    /// memory (wrapped to live in signals; the widget has one thread).
+    pub url: SendWrapper<JsValue>,
+}
+
+impl Attachment {
+    /// `{name, contentType, url}`, as Helper's widget sends it.
+    fn to_js(&self) -> JsValue {
+        let object = js_sys::Object::new();
+        for (key, value) in [
+            ("name", self.name.as_deref().map(JsValue::from_str)),
+            (
+                "contentType",
+                self.content_type.as_deref().map(JsValue::from_str),
+            ),
+            ("url", Some((*self.url).clone())),
+        ] {
+            let _ = js_sys::Reflect::set(&object, &key.into(), &value.unwrap_or(JsValue::NULL));
+        }
+        object.into()
+    }
+
+    /// One of `publicAttachments`; `None` for an entry without a URL (nothing to show).
+    fn from_json(value: Value) -> Option<Attachment> {
+        let mut fields = object(value).ok()?;
+        let url = required_string(&mut fields, "url").ok()?;
+        Some(Attachment {
+            name: optional_string(&mut fields, "name").ok().flatten(),
+            content_type: optional_string(&mut fields, "contentType").ok().flatten(),
+            url: SendWrapper::new(url.into()),
+        })
+    }
 }
 
 impl StoredMessage {
@@ -162,6 +207,14 @@ impl StoredMessage {
         let staff_name = optional_string(&mut fields, "staffName")?;
         let created_at = optional_string(&mut fields, "createdAt")?;
         let reaction = optional_string(&mut fields, "reactionType")?;
+        // Lenient: a malformed attachment must not hide the message or its conversation.
+        let attachments = match fields.remove("publicAttachments") {
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .filter_map(Attachment::from_json)
+                .collect(),
+            _ => Vec::new(),
+        };
         Ok(StoredMessage {
             id,
             content,
@@ -169,6 +222,7 @@ impl StoredMessage {
             staff_name,
             created_at,
             reaction,
+            attachments,
         })
     }
 }
@@ -338,14 +392,15 @@ impl Api {
         .map_err(|e| e.within(&deadline))
     }
 
-    /// `POST /api/chat`: sends the visitor's message and returns the reply's body stream.
-    /// `deadline` limits the wait for the reply to start; the caller keeps it, restarting it
+    /// `POST /api/chat`: sends the visitor's message and its `attachments` and returns the
+    /// reply's body stream. `deadline` limits the wait for the reply to start; the caller keeps it, restarting it
     /// as chunks arrive, since it also aborts the body.
     pub async fn send_message(
         self: &Rc<Self>,
         slug: &str,
         message_id: &str,
         content: &str,
+        attachments: &[Attachment],
         deadline: &Deadline,
     ) -> Result<ReplyBody, ApiError> {
         // The shape Helper's own widget sends (helper-api.md §1.3).
@@ -364,13 +419,24 @@ impl Api {
             ("guideEnabled", false.into()),
             ("isToolResult", false.into()),
         ]);
+        // Built as a JavaScript object so the data URLs go from the browser's strings straight
+        // into the request text, never copied through wasm memory.
+        let body = json::to_js(&body);
+        if !attachments.is_empty() {
+            let files: js_sys::Array = attachments.iter().map(Attachment::to_js).collect();
+            if let Ok(message) = js_sys::Reflect::get(&body, &"message".into()) {
+                let _ = js_sys::Reflect::set(&message, &"experimental_attachments".into(), &files);
+            }
+        }
+        let body = js_sys::JSON::stringify(&body)
+            .map_err(|_| ApiError::BadResponse("unsendable message".into()))?;
         self.authed(|token| {
             let request = self
                 .post("/api/chat", &token)
                 .abort_signal(Some(&deadline.signal()));
             let body = body.clone();
             async move {
-                let response = checked(send_json(request, &body).await?).await?;
+                let response = checked(send_body(request, body.into()).await?).await?;
                 let content_type = response.headers().get("content-type");
                 let body = response
                     .body()
@@ -393,9 +459,14 @@ fn bearer(token: &str) -> String {
 
 async fn send_json(request: RequestBuilder, body: &Value) -> Result<Response, ApiError> {
     // What gloo-net's `.json(body)` sends, without serde_json's writer in the wasm.
+    send_body(request, json::stringify(body).into()).await
+}
+
+/// Posts the JSON text `body`.
+async fn send_body(request: RequestBuilder, body: JsValue) -> Result<Response, ApiError> {
     let request = request
         .header("Content-Type", "application/json")
-        .body(json::stringify(body))
+        .body(body)
         .map_err(ApiError::from_gloo)?;
     let response = request.send().await.map_err(ApiError::from_gloo)?;
     checked(response).await

@@ -55,7 +55,7 @@ impl Chat {
     /// "Talk to a human": sends Helper's request for a person; the conversation counts as
     /// escalated from now on (Helper's widget does the same, before its AI confirms).
     pub fn talk_to_human(self: &Rc<Self>) -> bool {
-        let sent = self.send(TALK_TO_HUMAN);
+        let sent = self.send(TALK_TO_HUMAN, Vec::new());
         if sent && self.alive() {
             self.store.escalated.set(true);
         }

@@ -15,7 +15,7 @@ pub use receive::Received;
 
 pub use store::{Failure, RetryTarget, Row, Status, Store};
 
-use crate::api::{storage, Api, ApiError, StoredMessage};
+use crate::api::{storage, Api, ApiError, Attachment, StoredMessage};
 use crate::events;
 use crate::json;
 use helper_widget_core::chat::{Role, TurnFailure};
@@ -213,6 +213,7 @@ impl Chat {
         row.staff_name = m.staff_name;
         row.created_at = m.created_at;
         row.reaction.set(m.reaction);
+        row.attachments = m.attachments;
         row
     }
 
@@ -233,15 +234,18 @@ impl Chat {
         }
     }
 
-    /// Sends a typed message. Returns false (and sends nothing) for an empty message or while a
-    /// reply is still streaming.
-    pub fn send(self: &Rc<Self>, text: &str) -> bool {
+    /// Sends a typed message with `attachments` (read, checked files). Returns false (and sends
+    /// nothing) for a message with neither text nor files, or while a reply is still streaming.
+    /// Files alone are a message: Helper saves it as "[Image]".
+    pub fn send(self: &Rc<Self>, text: &str, attachments: Vec<Attachment>) -> bool {
         let content = text.trim();
-        if content.is_empty() || self.store.status.get_untracked() != Status::Idle {
+        if (content.is_empty() && attachments.is_empty())
+            || self.store.status.get_untracked() != Status::Idle
+        {
             return false;
         }
         self.store.failure.set(None);
-        if let Some(target) = self.push_user_message(content) {
+        if let Some(target) = self.push_user_message(content, attachments) {
             self.begin_turn(target, false);
         }
         true
@@ -256,7 +260,7 @@ impl Chat {
         }
         self.stop();
         self.leave_conversation();
-        if let Some(target) = self.push_user_message(content) {
+        if let Some(target) = self.push_user_message(content, Vec::new()) {
             self.begin_turn(target, true);
         }
     }
@@ -315,7 +319,11 @@ impl Chat {
 
     /// Adds the visitor's message and announces it. `None` when a `message` listener destroyed
     /// the widget meanwhile: there is nothing left to send it from.
-    fn push_user_message(&self, content: &str) -> Option<RetryTarget> {
+    fn push_user_message(
+        &self,
+        content: &str,
+        attachments: Vec<Attachment>,
+    ) -> Option<RetryTarget> {
         let key = self.key();
         let client_id = client_id(key);
         let mut row = Row::new(
@@ -326,6 +334,7 @@ impl Chat {
             false,
         );
         row.created_at = Some(now_iso());
+        row.attachments = attachments.clone();
         self.store.push(row);
         events::emit(
             "message",
@@ -339,6 +348,7 @@ impl Chat {
             row_key: key,
             client_id,
             content: content.to_owned(),
+            attachments,
         })
     }
 

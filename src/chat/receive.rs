@@ -60,6 +60,8 @@ impl Chat {
                         // A reply the visitor stopped is kept as far as it got, while the
                         // server may have saved all of it: the same message.
                         shown == saved
+                            // Helper saves a message of files alone as "[Image]".
+                            || (shown.is_empty() && !r.attachments.is_empty() && saved == "[Image]")
                             || (role == Role::Assistant
                                 && !shown.is_empty()
                                 && saved.starts_with(shown))

@@ -3,6 +3,7 @@
 //! state and sources are signals of their own, so a streamed delta re-runs only that message's
 //! view, never the list.
 
+use crate::api::Attachment;
 use helper_widget_core::chat::{Role, Source};
 use leptos::prelude::*;
 
@@ -43,6 +44,8 @@ pub struct Row {
     pub created_at: Option<String>,
     /// The visitor's saved reaction to a reply: `thumbs-up` or `thumbs-down`.
     pub reaction: ArcRwSignal<Option<String>>,
+    /// Files sent with it (ours as data URLs, received ones as the server lists them).
+    pub attachments: Vec<Attachment>,
 }
 
 impl Row {
@@ -60,6 +63,7 @@ impl Row {
             staff_name: None,
             created_at: None,
             reaction: ArcRwSignal::new(None),
+            attachments: Vec::new(),
         }
     }
 
@@ -72,7 +76,7 @@ impl Row {
 }
 
 /// A failed turn, with what Retry needs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Failure {
     /// Shown in the alert.
     pub message: String,
@@ -81,7 +85,7 @@ pub struct Failure {
 }
 
 /// The user message a Retry re-sends.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct RetryTarget {
     /// Its row.
     pub row_key: u64,
@@ -89,6 +93,8 @@ pub struct RetryTarget {
     pub client_id: String,
     /// Its text.
     pub content: String,
+    /// Its files, sent again with it.
+    pub attachments: Vec<Attachment>,
 }
 
 /// All conversation state the components read. `Copy`: arena signals owned by the view.

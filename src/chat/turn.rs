@@ -64,7 +64,13 @@ pub async fn run(
     };
     let reply = match chat
         .api
-        .send_message(&slug, &user.client_id, &user.content, &deadline)
+        .send_message(
+            &slug,
+            &user.client_id,
+            &user.content,
+            &user.attachments,
+            &deadline,
+        )
         .await
     {
         Ok(reply) => reply,

@@ -1,13 +1,17 @@
-//! The composer: a labelled textarea, Send, and Stop while a reply streams.
+//! The composer: a labelled textarea, Attach (with drag-and-drop and paste of files), the
+//! chosen files' previews, Send, and Stop while a reply streams.
 
+use super::attach::{mount, read, Tray};
 use super::use_chat;
 use crate::chat::Status;
 use leptos::html;
 use leptos::prelude::*;
+use std::rc::Rc;
 
 /// Where the visitor types. Enter sends, Shift+Enter adds a line. The text stays editable
 /// while a reply streams (the visitor can prepare the next question); it is cleared only once
-/// a message has really been sent, so typed text is never lost.
+/// a message has really been sent, so typed text is never lost. Files chosen, dropped or
+/// pasted go with the next message; a message may be files alone.
 #[component]
 pub fn Composer(
     /// Lets the panel focus the textarea when it opens.
@@ -16,16 +20,48 @@ pub fn Composer(
     let chat = use_chat();
     let store = chat.store();
     let (draft, set_draft) = signal(String::new());
+    // The number of chosen files, and whether they are being read for sending.
+    let files = RwSignal::new(0usize);
+    let reading = RwSignal::new(false);
+    let tray = Rc::new(Tray::new(files));
+    let mounted = Rc::clone(&tray);
     let busy = move || store.status.get() != Status::Idle;
-    let can_send = move || !busy() && !draft.read().trim().is_empty();
+    let can_send =
+        move || !busy() && !reading.get() && (files.get() > 0 || !draft.read().trim().is_empty());
     let send = move || {
         let text = draft.get_untracked();
-        chat.run(|chat| {
-            if chat.send(&text) {
-                set_draft.set(String::new());
+        let picked = tray.files();
+        if picked.is_empty() {
+            chat.run(|chat| {
+                if chat.send(&text, Vec::new()) {
+                    set_draft.set(String::new());
+                }
+            });
+            return;
+        }
+        if reading.get_untracked() || store.status.get_untracked() != Status::Idle {
+            return;
+        }
+        reading.set(true);
+        let tray = Rc::clone(&tray);
+        leptos::task::spawn_local(async move {
+            let result = read(picked).await;
+            // The widget may have been destroyed while the files were read.
+            if reading.try_set(false).is_some() {
+                return;
+            }
+            match result {
+                Ok(attachments) => chat.run(|chat| {
+                    if chat.send(&text, attachments) {
+                        set_draft.set(String::new());
+                        tray.clear();
+                    }
+                }),
+                Err(problem) => tray.alert(&problem),
             }
         });
     };
+    let submitted = send.clone();
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
@@ -34,13 +70,13 @@ pub fn Composer(
     };
     let on_submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
-        send();
+        submitted();
     };
     let stop = move |_| chat.run(|chat| chat.stop());
     let stop_focused = StoredValue::new(false);
     refocus_when_stop_goes(busy, stop_focused, composer_ref);
     view! {
-        <form class="hw-composer" on:submit=on_submit>
+        <form class="hw-composer" use:mount=mounted on:submit=on_submit>
             <textarea
                 node_ref=composer_ref
                 class="hw-input"
@@ -79,7 +115,6 @@ pub fn Composer(
         </form>
     }
 }
-
 /// Stop disappears when the reply ends (or is stopped); a browser then drops the focus it had on
 /// `<body>`, losing a keyboard user's place. It goes to the composer instead.
 fn refocus_when_stop_goes(

@@ -1,6 +1,6 @@
 //! One message of the transcript.
 
-use super::{MessageContent, MessageTime, Reactions, Sources};
+use super::{attachment_list, MessageContent, MessageTime, Reactions, Sources};
 use crate::chat::Row;
 use helper_widget_core::chat::Role;
 use leptos::prelude::*;
@@ -22,11 +22,13 @@ pub fn MessageView(
     let dom_role = row.role.dom_role();
     let sources = row.sources.clone();
     let time = row.created_at.clone();
+    let attachments = row.attachments.clone();
     let reactions = row.clone();
     view! {
         <div class=class data-testid="message" data-message-role=dom_role aria-busy=busy>
             {staff.map(|name| view! { <p class="hw-staff-name" data-testid="staff-name">{name}</p> })}
             <MessageContent row=row />
+            <div class="hw-attachments" use:attachment_list=attachments></div>
             <Sources sources=sources />
             <div class="hw-meta">
                 {time.map(|iso| view! { <MessageTime iso=iso /> })}

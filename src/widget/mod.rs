@@ -6,6 +6,8 @@
 //! can take the chat's place; they never touch the network. Logic sits in named functions
 //! above each `view!`.
 
+mod attach;
+mod attachment_list;
 mod composer;
 mod contact_form;
 mod conversation_item;
@@ -23,6 +25,7 @@ mod sources;
 mod support_buttons;
 mod transcript;
 
+pub use attachment_list::attachment_list;
 pub use composer::Composer;
 pub use contact_form::ContactForm;
 pub use error_alert::ErrorAlert;

@@ -5,6 +5,7 @@
 //! and the local Helper-compatible server (whose tests decode what it streams with
 //! [`protocol`]).
 //!
+//! - [`attachments`]: which files may be attached, and which attachment URLs may be shown.
 //! - [`chat`]: how a streamed reply's events change the message being built.
 //! - [`config`]: the embedding page's `helperWidgetConfig`, validated field by field.
 //! - [`markdown`]: reply markdown to a sanitized node tree, whole or incrementally while it streams.
@@ -12,6 +13,7 @@
 //! - [`protocol`]: bytes of a chat reply in, typed stream events out, at any chunking.
 //! - [`time`]: a message's age in the short words a chat shows ("5m", "2h").
 
+pub mod attachments;
 pub mod chat;
 pub mod config;
 pub mod markdown;

@@ -8,7 +8,7 @@
 use crate::auth;
 use crate::error::{ApiResult, Error, Rejection};
 use crate::faults::QueuedFault;
-use crate::store::{now_ms, Role};
+use crate::store::{now_ms, Attachment, Role};
 use crate::stream::{Chunking, Format};
 use crate::{lock, App, Settings};
 use axum::body::Bytes;
@@ -118,6 +118,18 @@ struct StaffReply {
     conversation_slug: String,
     content: String,
     staff_name: Option<String>,
+    /// Files as the dashboard stores them: any URL (Helper's are presigned `https` links), so
+    /// tests can also check how the widget treats URLs it must not follow.
+    #[serde(default)]
+    attachments: Vec<StaffAttachment>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StaffAttachment {
+    name: Option<String>,
+    content_type: Option<String>,
+    url: String,
 }
 
 async fn staff_reply(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
@@ -136,7 +148,15 @@ async fn staff_reply(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
         Role::Staff,
         reply.content,
         Some(name),
-        Vec::new(),
+        reply
+            .attachments
+            .into_iter()
+            .map(|a| Attachment {
+                name: a.name,
+                content_type: a.content_type,
+                url: a.url,
+            })
+            .collect(),
     );
     drop(store);
     if let Some(id) = id {

@@ -70,7 +70,7 @@
 //!   changes.
 //! - `POST /__dev/reply` `{"text":"…markdown…"}` → the next model answer is that text instead of
 //!   a knowledge-base article (for rendering tests).
-//! - `POST /__dev/staff-reply` `{"conversationSlug","content","staffName"?}` adds a staff
+//! - `POST /__dev/staff-reply` `{"conversationSlug","content","staffName"?,"attachments"?}` adds a staff
 //!   message (for unread counts and history) and publishes it as `agent-reply`.
 //! - `POST /__dev/staff-typing` `{"conversationSlug"}` publishes `agent-typing`.
 //! - `POST /__dev/notify` `{"email","text"?,"conversationSlug"}` → `{"id"}`: a pending

@@ -416,3 +416,25 @@ async fn message_events_are_accepted_without_cors_as_in_helper() {
         .await;
     assert_eq!(r.status, 500, "Helper's lookup throws");
 }
+
+#[tokio::test]
+async fn a_staff_reply_can_carry_public_attachments() {
+    let s = default_server().await;
+    let t = s.anonymous().await;
+    let slug = s.conversation(&t, false).await;
+    let files = json!([
+        { "name": "invoice.pdf", "contentType": "application/pdf", "url": "https://files.test/invoice.pdf?sig=1" },
+        { "name": null, "contentType": null, "url": "javascript:alert(1)" }
+    ]);
+    s.dev(
+        "/__dev/staff-reply",
+        json!({ "conversationSlug": slug, "content": "Here it is.", "attachments": files }),
+    )
+    .await;
+    let c = s
+        .get(&format!("/api/chat/conversation/{slug}"), Some(&t))
+        .await
+        .json();
+    // Stored as given: the widget, not the dashboard, decides which URLs it follows.
+    assert_eq!(c["messages"][0]["publicAttachments"], files);
+}
