@@ -26,9 +26,9 @@ function rows(r) {
     {
       label: 'bytes to panel open, gzip', unit: 'KB', w: b.widget.open.gzip / KB, b: b.baseline.open.gzip / KB,
       // The size test's budget: 230 KB since the facade loader (issue 6's 80 KB is below what
-      // Leptos + pulldown-cmark alone weigh), 270 KB with the human side of support (README §
+      // Leptos + pulldown-cmark alone weigh), 280 KB with the human side of support and attachments (README §
       // Bytes).
-      goal: 'widget <= 270 KB', met: b.widget.open.gzip / KB <= 270, chart: true,
+      goal: 'widget <= 280 KB', met: b.widget.open.gzip / KB <= 280, chart: true,
     },
     { label: 'bytes to panel open, raw', unit: 'KB', w: b.widget.open.raw / KB, b: b.baseline.open.raw / KB },
   ]);
