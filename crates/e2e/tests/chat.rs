@@ -58,8 +58,6 @@ async fn messages(b: &Browser) -> Vec<Value> {
     }
 }
 
-/// Opens the panel and sends `text` by typing it and pressing Enter.
-
 /// The plain text a reply's markdown renders to, for comparison with `textContent`.
 fn rendered_text(markdown: &str) -> String {
     fn text(nodes: &[helper_widget_core::markdown::Node], out: &mut String) {
