@@ -8,7 +8,7 @@ use super::{
     send_json, timeout, Api, ApiError, Deadline,
 };
 use crate::json;
-use gloo_net::http::Request;
+use gloo_net::http::{Method, RequestBuilder};
 use serde_json::{Map, Value};
 use std::rc::Rc;
 
@@ -100,7 +100,7 @@ impl Api {
             path.push_str("&cursor=");
             path.push_str(&encode_path(cursor));
         }
-        let fields = self.json_call(&path, None, abort).await?;
+        let fields = self.json_call(Method::GET, &path, None, abort).await?;
         ConversationPage::from_json(Value::Object(fields)).map_err(ApiError::BadResponse)
     }
 
@@ -108,27 +108,25 @@ impl Api {
     /// `email` and answers by email.
     pub async fn contact(self: &Rc<Self>, email: &str, message: &str) -> Result<(), ApiError> {
         let body = json::object(vec![("email", email.into()), ("message", message.into())]);
-        self.json_call("/api/chat/contact", Some(&body), None)
+        self.json_call(Method::POST, "/api/chat/contact", Some(&body), None)
             .await
             .map(drop)
     }
 
-    /// One authenticated call with a JSON answer, within [`timeout::REQUEST_MS`]: a `POST` of
-    /// `body`, or a `GET` without one. (One function for both: each use of [`Api::authed`]
-    /// compiles its own copy of the session handling.)
-    async fn json_call(
+    /// One authenticated call with a JSON answer, within [`timeout::REQUEST_MS`]: `method` with
+    /// `body` as JSON, or without a body. (One function for every such call: each use of
+    /// [`Api::authed`] compiles its own copy of the session handling.)
+    pub(super) async fn json_call(
         self: &Rc<Self>,
+        method: Method,
         path: &str,
         body: Option<&Value>,
         abort: Option<&web_sys::AbortSignal>,
     ) -> Result<Map<String, Value>, ApiError> {
         let deadline = Deadline::new(timeout::REQUEST_MS, abort)?;
         self.authed(|token| {
-            let builder = match body {
-                Some(_) => Request::post(&self.url(path)),
-                None => Request::get(&self.url(path)),
-            };
-            let request = builder
+            let request = RequestBuilder::new(&self.url(path))
+                .method(method.clone())
                 .header("Authorization", &bearer(&token))
                 .abort_signal(Some(&deadline.signal()));
             async move {

@@ -2,9 +2,9 @@
 //! and reacting to a reply (helper-api.md §1.5, §1.9). Part of the HTTP client: shapes, paths
 //! and statuses only.
 
-use super::{bearer, encode_path, send_json, timeout, Api, ApiError, Deadline};
+use super::{encode_path, Api, ApiError};
 use crate::json;
-use gloo_net::http::Request;
+use gloo_net::http::Method;
 use serde_json::Value;
 use std::rc::Rc;
 
@@ -31,18 +31,11 @@ impl Api {
     /// `PATCH /api/chat/conversation/{slug}` `{"markRead": true}`: the visitor has seen its
     /// replies (the unread count drops).
     pub async fn mark_read(self: &Rc<Self>, slug: &str) -> Result<(), ApiError> {
-        let deadline = Deadline::new(timeout::REQUEST_MS, None)?;
-        let url = self.url(&format!("/api/chat/conversation/{}", encode_path(slug)));
+        let path = format!("/api/chat/conversation/{}", encode_path(slug));
         let body = json::object(vec![("markRead", true.into())]);
-        self.authed(|token| {
-            let request = Request::patch(&url)
-                .header("Authorization", &bearer(&token))
-                .abort_signal(Some(&deadline.signal()));
-            let body = body.clone();
-            async move { send_json(request, &body).await.map(drop) }
-        })
-        .await
-        .map_err(|e| e.within(&deadline))
+        self.json_call(Method::PATCH, &path, Some(&body), None)
+            .await
+            .map(drop)
     }
 
     /// `POST /api/chat/conversation/{slug}/message/{id}`: sets `reaction` on a saved message.
@@ -57,25 +50,18 @@ impl Api {
         reaction: Reaction,
         feedback: Option<&str>,
     ) -> Result<(), ApiError> {
-        let deadline = Deadline::new(timeout::REQUEST_MS, None)?;
-        let url = self.url(&format!(
+        let path = format!(
             "/api/chat/conversation/{}/message/{}",
             encode_path(slug),
             encode_path(message_id)
-        ));
+        );
         let mut fields = vec![("type", reaction.api_name().into())];
         if let Some(text) = feedback {
             fields.push(("feedback", Value::from(text)));
         }
         let body = json::object(fields);
-        self.authed(|token| {
-            let request = Request::post(&url)
-                .header("Authorization", &bearer(&token))
-                .abort_signal(Some(&deadline.signal()));
-            let body = body.clone();
-            async move { send_json(request, &body).await.map(drop) }
-        })
-        .await
-        .map_err(|e| e.within(&deadline))
+        self.json_call(Method::POST, &path, Some(&body), None)
+            .await
+            .map(drop)
     }
 }
