@@ -8,6 +8,7 @@
 //! - [`attachments`]: which files may be attached, and which attachment URLs may be shown.
 //! - [`chat`]: how a streamed reply's events change the message being built.
 //! - [`config`]: the embedding page's `helperWidgetConfig`, validated field by field.
+//! - [`i18n`]: the message catalogue (English built in, other languages and site overrides laid over).
 //! - [`markdown`]: reply markdown to a sanitized node tree, whole or incrementally while it streams.
 //! - [`phoenix`]: the Supabase Realtime (Phoenix v1) frames of a broadcast listener.
 //! - [`protocol`]: bytes of a chat reply in, typed stream events out, at any chunking.
@@ -16,6 +17,7 @@
 pub mod attachments;
 pub mod chat;
 pub mod config;
+pub mod i18n;
 pub mod markdown;
 pub mod phoenix;
 pub mod protocol;

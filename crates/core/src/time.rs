@@ -1,49 +1,84 @@
-//! Time in the chat: how long ago something happened, in the short words a chat shows under a
-//! message ("now", "5m", "2h", "3d"), as Helper's widget does; and how long to wait between
-//! polls. Plain arithmetic on milliseconds: the caller reads the clock, parses dates and sets
-//! timers (the browser does all three well), so this stays testable natively.
+//! Time in the chat: how long ago something happened, as the unit and count a chat shows under
+//! a message ("now", "5m ago", "2h ago"; the browser's `Intl.RelativeTimeFormat` words them in
+//! the visitor's language), and how long to wait between polls. Plain arithmetic on
+//! milliseconds: the caller reads the clock, parses dates, words the age and sets timers (the
+//! browser does all four well), so this stays testable natively.
 
 const MINUTE: f64 = 60_000.0;
 const HOUR: f64 = 60.0 * MINUTE;
 const DAY: f64 = 24.0 * HOUR;
+const WEEK: f64 = 7.0 * DAY;
+const YEAR: f64 = 365.0 * DAY;
 
-/// The age of something that happened at `then_ms`, seen at `now_ms` (both Unix milliseconds).
-/// A time in the future (a server clock ahead of the visitor's) reads as "now".
-pub fn relative(now_ms: f64, then_ms: f64) -> String {
-    let age = now_ms - then_ms;
-    if !age.is_finite() || age < MINUTE {
-        return "now".to_owned();
-    }
-    let whole = |unit: f64| (age / unit).floor() as u64;
-    if age < HOUR {
-        format!("{}m", whole(MINUTE))
-    } else if age < DAY {
-        format!("{}h", whole(HOUR))
-    } else if age < 7.0 * DAY {
-        let days = whole(DAY);
-        let hours = ((age - days as f64 * DAY) / HOUR).floor() as u64;
-        if hours == 0 {
-            format!("{days}d")
-        } else {
-            format!("{days}d {hours}h")
+/// How long ago something happened, in the largest unit that fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Age {
+    /// Less than a minute ago (or in the future: a server clock ahead of the visitor's).
+    Now,
+    /// `count` whole `unit`s ago (at least 1).
+    Ago(u64, Unit),
+}
+
+/// A unit of [`Age`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Minute,
+    Hour,
+    Day,
+    Week,
+    Year,
+}
+
+impl Unit {
+    /// The unit's name as `Intl.RelativeTimeFormat.format` takes it.
+    pub fn intl_name(self) -> &'static str {
+        match self {
+            Unit::Minute => "minute",
+            Unit::Hour => "hour",
+            Unit::Day => "day",
+            Unit::Week => "week",
+            Unit::Year => "year",
         }
-    } else if age < 365.0 * DAY {
-        format!("{}w", whole(7.0 * DAY))
-    } else {
-        format!("{}y", whole(365.0 * DAY))
+    }
+
+    fn ms(self) -> f64 {
+        match self {
+            Unit::Minute => MINUTE,
+            Unit::Hour => HOUR,
+            Unit::Day => DAY,
+            Unit::Week => WEEK,
+            Unit::Year => YEAR,
+        }
     }
 }
 
-/// How long until [`relative`]'s text for `then_ms` next changes, seen at `now_ms`: a view that
+/// The age of something that happened at `then_ms`, seen at `now_ms` (both Unix milliseconds).
+pub fn relative(now_ms: f64, then_ms: f64) -> Age {
+    let age = now_ms - then_ms;
+    if !age.is_finite() || age < MINUTE {
+        return Age::Now;
+    }
+    let unit = if age < HOUR {
+        Unit::Minute
+    } else if age < DAY {
+        Unit::Hour
+    } else if age < WEEK {
+        Unit::Day
+    } else if age < YEAR {
+        Unit::Week
+    } else {
+        Unit::Year
+    };
+    Age::Ago((age / unit.ms()).floor() as u64, unit)
+}
+
+/// How long until [`relative`]'s answer for `then_ms` next changes, seen at `now_ms`: a view that
 /// shows it need not redraw sooner.
 pub fn next_change_in_ms(now_ms: f64, then_ms: f64) -> f64 {
     let age = (now_ms - then_ms).max(0.0);
-    let unit = if age < HOUR {
-        MINUTE
-    } else if age < 7.0 * DAY {
-        HOUR
-    } else {
-        DAY
+    let unit = match relative(now_ms, then_ms) {
+        Age::Now => MINUTE,
+        Age::Ago(_, unit) => unit.ms(),
     };
     unit - age % unit
 }
@@ -74,22 +109,23 @@ mod tests {
     const NOW: f64 = 1_800_000_000_000.0;
 
     #[test]
-    fn short_words_by_age() {
-        assert_eq!(relative(NOW, NOW), "now");
-        assert_eq!(relative(NOW, NOW - 59_999.0), "now");
-        assert_eq!(relative(NOW, NOW - MINUTE), "1m");
-        assert_eq!(relative(NOW, NOW - 59.0 * MINUTE), "59m");
-        assert_eq!(relative(NOW, NOW - 2.0 * HOUR - 5.0 * MINUTE), "2h");
-        assert_eq!(relative(NOW, NOW - 3.0 * DAY - 4.0 * HOUR), "3d 4h");
-        assert_eq!(relative(NOW, NOW - 3.0 * DAY), "3d");
-        assert_eq!(relative(NOW, NOW - 20.0 * DAY), "2w");
-        assert_eq!(relative(NOW, NOW - 800.0 * DAY), "2y");
+    fn the_largest_unit_that_fits() {
+        assert_eq!(relative(NOW, NOW), Age::Now);
+        assert_eq!(relative(NOW, NOW - 59_999.0), Age::Now);
+        assert_eq!(relative(NOW, NOW - MINUTE), Age::Ago(1, Unit::Minute));
+        assert_eq!(relative(NOW, NOW - 59.0 * MINUTE), Age::Ago(59, Unit::Minute));
+        let two_hours = relative(NOW, NOW - 2.0 * HOUR - 5.0 * MINUTE);
+        assert_eq!(two_hours, Age::Ago(2, Unit::Hour));
+        assert_eq!(relative(NOW, NOW - 3.0 * DAY - 4.0 * HOUR), Age::Ago(3, Unit::Day));
+        assert_eq!(relative(NOW, NOW - 20.0 * DAY), Age::Ago(2, Unit::Week));
+        assert_eq!(relative(NOW, NOW - 800.0 * DAY), Age::Ago(2, Unit::Year));
+        assert_eq!(Unit::Week.intl_name(), "week");
     }
 
     #[test]
     fn future_and_invalid_times_read_as_now() {
-        assert_eq!(relative(NOW, NOW + HOUR), "now");
-        assert_eq!(relative(NOW, f64::NAN), "now");
+        assert_eq!(relative(NOW, NOW + HOUR), Age::Now);
+        assert_eq!(relative(NOW, f64::NAN), Age::Now);
     }
 
     #[test]
@@ -117,5 +153,6 @@ mod tests {
             HOUR - MINUTE
         );
         assert_eq!(next_change_in_ms(NOW, NOW + 5.0), MINUTE);
+        assert_eq!(next_change_in_ms(NOW, NOW - 2.0 * DAY - HOUR), DAY - HOUR);
     }
 }
