@@ -1,9 +1,10 @@
 #!/bin/sh
 # Trunk post_build hook: writes dist's stable-named sdk.js from embed/sdk.js, with the content-
-# hashed names of this build's wasm-bindgen glue, .wasm and notify chunk and the launcher's
-# stylesheet filled in; and the notify chunk itself (embed/notify.js with style/notify.css), as
-# notify-<hash>.js. Trunk cannot name its own output sdk.js, and the hashed names are what let
-# CDNs cache those files forever.
+# hashed names of this build's wasm-bindgen glue, .wasm and notify chunk, the languages and
+# the launcher's stylesheet filled in; the notify chunk itself (embed/notify.js with
+# style/notify.css), as notify-<hash>.js; and the catalogues, as locales-<hash>/<lang>.json.
+# Trunk cannot name its own output sdk.js, and the hashed names are what let CDNs cache those
+# files forever.
 set -eu
 cd "$TRUNK_STAGING_DIR"
 glue=$(ls | grep -E '^helper[-_]widget(-[0-9a-f]+)?\.js$' | head -n 1)
@@ -23,8 +24,12 @@ fi
 fill() { node "$TRUNK_SOURCE_DIR/embed/gen-sdk.mjs" "$@"; }
 # Both ship minified (ES2017, which every browser with WebAssembly streaming runs); embed/ holds
 # the readable sources.
+# The catalogues of locales/ (English is built into the chat code; the English texts the
+# loader and the notify chunk show themselves go into them).
+locales=$(node "$TRUNK_SOURCE_DIR/embed/locales.mjs" "$TRUNK_SOURCE_DIR/locales" loader-en.json notify-en.json)
+locale_dir=${locales##* }
 "$esbuild" "$TRUNK_SOURCE_DIR/style/notify.css" --minify --log-level=warning > notify.min.css
-fill "$TRUNK_SOURCE_DIR/embed/notify.js" __NOTIFY_CSS__@notify.min.css > notify.full.js
+fill "$TRUNK_SOURCE_DIR/embed/notify.js" __NOTIFY_CSS__@notify.min.css __EN_TEXTS__@notify-en.json > notify.full.js
 "$esbuild" notify.full.js --minify --format=esm --target=es2017 --log-level=warning > notify.min.js
 # The chunk's name carries the hash of what it holds, as Trunk's names do; 8 hex digits tell
 # versions apart well enough, and sdk.js, which names it, is paid for on every page view.
@@ -32,8 +37,9 @@ notify="notify-$(node -e 'process.stdout.write(require("crypto").createHash("sha
 mv notify.min.js "$notify"
 "$esbuild" "$TRUNK_SOURCE_DIR/style/launcher.css" --minify --log-level=warning > launcher.min.css
 fill "$TRUNK_SOURCE_DIR/embed/sdk.js" __GLUE__="$glue" __WASM__="$wasm" __NOTIFY__="$notify" \
+  __LOCALES__="${locales% *}" __LOCALE_DIR__="$locale_dir" __EN_TEXTS__@loader-en.json \
   __LAUNCHER_CSS__@launcher.min.css > sdk.full.js
 "$esbuild" sdk.full.js --minify --target=es2017 --log-level=warning > sdk.js
-rm sdk.full.js launcher.min.css notify.full.js notify.min.css
+rm sdk.full.js launcher.min.css notify.full.js notify.min.css loader-en.json notify-en.json
 # Release builds: the glue minified, .gz and .br beside every file.
 sh "$TRUNK_SOURCE_DIR/embed/finish-dist.sh"

@@ -7,13 +7,16 @@
  * view never fetches it, so what every visitor pays stays sdk.js alone.
  *
  * One entry point, the default export, called by sdk.js with the widget's root element, API
- * base, call function (its queue for the chat code) and abort signal (destroy()), and either
+ * base, call function (its queue for the chat code), abort signal (destroy()), language (its
+ * BCP 47 tag, and its texts by key from locales/ with the site's overrides), and either
  * the session at page load or a session token when the chat code asks, through the bridge's
  * `unread(token)`, for a fresh unread count. Styles (style/notify.css, filled in as a string by
  * gen-sdk.sh) are adopted by the shadow root the first time, like the launcher's: no <style>
  * element, no style attribute. */
 
 const CSS = "__NOTIFY_CSS__";
+// This module's English texts (from locales/en.json), for what the language's leave out.
+const EN = JSON.parse("__EN_TEXTS__");
 const TIMEOUT_MS = 15000;
 // Each one is a conversation; a taller stack would cover the page. The rest stay on the server
 // ("sent") and show on a later page view once these are dealt with.
@@ -54,10 +57,17 @@ const request = (ctx, method, path, body) => {
 // One started widget's state here, by its root element: what sdk.js passed, the newest token,
 // and the badge's bookkeeping. Made on first use, when the stylesheet is adopted too.
 const widgets = new WeakMap();
-const widget = (root, base, call, signal) => {
+const widget = (root, base, call, signal, language) => {
   let ctx = widgets.get(root);
   if (!ctx) {
-    ctx = { root: root, base: base, call: call, signal: signal, token: "", label: "", latest: 0 };
+    const [lang, strings] = language;
+    // The text of `key`, placeholders filled from `vars`; a count picks the plural form.
+    const text = (key, vars) => {
+      let v = strings[key] || EN[key];
+      if (typeof v === "object") v = v[new Intl.PluralRules(lang).select(vars.count)] || v.other;
+      return v.replace(/\{(\w+)\}/g, (m, name) => (vars && name in vars ? vars[name].toLocaleString(lang) : m));
+    };
+    ctx = { root: root, base: base, call: call, signal: signal, text: text, token: "", label: "", latest: 0 };
     widgets.set(root, ctx);
     const shadow = root.getRootNode();
     const sheet = new CSSStyleSheet();
@@ -68,12 +78,12 @@ const widget = (root, base, call, signal) => {
 };
 
 // The badge: the number of conversations with unread replies, absent at 0. Screen readers get
-// it in the launcher's name ("Support chat, 2 unread"); the digits themselves are hidden from
-// them, so the number is not read twice.
+// it in the launcher's name ("Support chat, 2 conversations with unread replies"); the digits
+// themselves are hidden from them, so the number is not read twice.
 const drawBadge = (ctx, launcher, count) => {
   const label = (ctx.label = ctx.label || launcher.getAttribute("aria-label"));
   let badge = launcher.querySelector(".hw-badge");
-  launcher.setAttribute("aria-label", count ? label + ", " + count + " unread" : label);
+  launcher.setAttribute("aria-label", count ? ctx.text("notifications.unread", { label: label, count: count }) : label);
   if (!count) {
     if (badge) badge.remove();
     return;
@@ -108,7 +118,7 @@ const bubble = (ctx, launcher, list, slug, note) => {
   const open = element("button", "hw-note__open", note.text);
   const dismiss = element("button", "hw-note__dismiss", "\u00d7");
   open.type = dismiss.type = "button";
-  dismiss.setAttribute("aria-label", "Dismiss");
+  dismiss.setAttribute("aria-label", ctx.text("notification.dismiss"));
   const done = (status) => {
     for (const id of note.ids) {
       request(ctx, "PATCH", "/api/widget/notification/" + encodeURIComponent(id), { status: status });
@@ -146,7 +156,7 @@ const showNotifications = (ctx, launcher, session) => {
   }
   if (notes.size) {
     const list = element("section", "hw-notes");
-    list.setAttribute("aria-label", "Support notifications");
+    list.setAttribute("aria-label", ctx.text("notifications.label"));
     for (const [slug, note] of [...notes].slice(0, MAX_BUBBLES)) {
       list.appendChild(bubble(ctx, launcher, list, slug, note));
     }
@@ -155,9 +165,9 @@ const showNotifications = (ctx, launcher, session) => {
   }
 };
 
-export default (root, base, call, signal, sessionOrToken) => {
+export default (root, base, call, signal, language, sessionOrToken) => {
   if (signal.aborted) return; // destroyed while this module was on its way
-  const ctx = widget(root, base, call, signal);
+  const ctx = widget(root, base, call, signal, language);
   const session = typeof sessionOrToken === "object" ? sessionOrToken : null;
   const token = session ? session.token : sessionOrToken;
   if (typeof token === "string" && token) ctx.token = token;

@@ -44,6 +44,11 @@
   const WASM_URL = new URL("__WASM__", scriptUrl).href;
   const NOTIFY_URL = new URL("__NOTIFY__", scriptUrl).href;
   const LAUNCHER_CSS = "__LAUNCHER_CSS__";
+  // The languages with a catalogue besides English (the files of locales/, minified into a
+  // directory named by their hash), and English's texts for the loader itself.
+  const LOCALES = "__LOCALES__".split(" ");
+  const LOCALE_DIR = new URL("__LOCALE_DIR__/", scriptUrl).href;
+  const EN = JSON.parse("__EN_TEXTS__");
 
   const ROOT_ID = "helper-widget-root";
   const PROMPT = "[data-helper-prompt]";
@@ -53,7 +58,6 @@
   const OPEN_KEY = "helper_widget_rs_open";
   const HAS_KEY = "helper_widget_rs_has_conversations"; // set by the chat code (src/api/storage.rs)
   const SESSION_TIMEOUT_MS = 15000;
-  const LOAD_FAILED = "The support chat could not be loaded. Check your connection and try again.";
   // HelperWidget's methods that the chat code carries out, as `hw` + the name (hwShow, …).
   // All but hide need the panel, so calling one is intent (§8); so do the loader's own
   // openConversation (a notification's click) and contactForm (a contact-form element's).
@@ -154,6 +158,34 @@
     }
     warn(".iconColor must be a CSS colour, not \"" + value + "\"; using the default");
     return DEFAULT_ACCENT;
+  };
+
+  // The page's language as a canonical BCP 47 tag: config `locale`, else <html lang>, else the
+  // browser's; one `Intl` accepts, so the chat code's `Intl` calls cannot throw on it.
+  const readLocale = (config) => {
+    for (const [tag, given] of [[config.locale, 1], [d.documentElement.lang], [navigator.language]]) {
+      if (tag == null || tag === "") continue;
+      try {
+        return Intl.getCanonicalLocales(tag.trim())[0];
+      } catch (e) {
+        if (given) warn(".locale must be a language tag like \"de\" or \"pt-BR\", not \"" + tag + "\"");
+      }
+    }
+    return "en";
+  };
+
+  // The texts of `lang` laid over English: the language's catalogue (its region's, else its
+  // own; fetched, within 5 s) and then the site's `messages`. Never rejects.
+  const readTexts = (lang, overrides, signal) => {
+    const tag = lang.toLowerCase();
+    const file = [tag, tag.split("-")[0]].find((l) => LOCALES.includes(l));
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), 5000);
+    signal.addEventListener("abort", () => abort.abort());
+    return (file ? fetch(LOCALE_DIR + file + ".json", { credentials: "omit", signal: abort.signal }) : Promise.reject())
+      .then((r) => r.json())
+      .catch(() => ({}))
+      .then((texts) => (clearTimeout(timer), Object.assign(texts, overrides)));
   };
 
   // config[name] if it is one of `choices`; unset gives the first (the default), and anything
@@ -264,7 +296,12 @@
     let identity = readIdentity(config, (why) => warn(": " + why + "; starting an anonymous session"));
     const preload = readChoice(config, "preload", ["intent", "idle", "eager"]);
     const theme = readChoice(config, "theme", ["auto", "light", "dark"]);
-    const left = readChoice(config, "position", ["right", "left"]) === "left";
+    const lang = readLocale(config);
+    const rtl = /^(ar|he|fa|ur)\b/i.test(lang);
+    // Right-to-left pages mirror the widget, the launcher's corner included (unless given).
+    const left = readChoice(config, "position", rtl ? ["left", "right"] : ["right", "left"]) === "left";
+    const overrides = config.messages;
+    if (overrides != null && !isObject(overrides)) warn(".messages should be an object of texts by key; ignoring it");
     const toggleOption = config.showToggleButton;
     if (toggleOption != null && typeof toggleOption !== "boolean") {
       warn(".showToggleButton should be true or false; ignoring it");
@@ -300,12 +337,15 @@
     const abort = new AbortController();
     const cleanups = [];
     const session = requestSession(base, identity, abort.signal);
+    const texts = readTexts(lang, isObject(overrides) ? overrides : {}, abort.signal);
+    let strings = {}; // texts once read
+    const text = (key) => strings[key] || EN[key];
 
     // Hands embed/notify.js the session at page load, or a token when the chat code asks for a
     // fresh unread count; the module is imported on first use.
     const notify = (sessionOrToken) =>
       import(NOTIFY_URL).then(
-        (m) => m.default(root, base, call, abort.signal, sessionOrToken),
+        (m) => m.default(root, base, call, abort.signal, [lang, strings], sessionOrToken),
         () => {} // without bubbles and badge the widget still works
       );
 
@@ -339,16 +379,16 @@
       loadError.className = "hw-load-error";
       loadError.setAttribute("role", "alert");
       loadError.setAttribute("data-testid", "load-error");
-      const text = d.createElement("p");
-      text.textContent = LOAD_FAILED;
+      const note = d.createElement("p");
+      note.textContent = text("load.failed");
       const retry = d.createElement("button");
       retry.type = "button";
-      retry.textContent = "Try again";
+      retry.textContent = text("load.retry");
       retry.addEventListener("click", () => {
         hideLoadError();
         load();
       });
-      loadError.append(text, retry);
+      loadError.append(note, retry);
       root.appendChild(loadError);
     };
 
@@ -358,7 +398,7 @@
       if (dead) return;
       renderLoading();
       showLoadError();
-      emit("error", { message: LOAD_FAILED });
+      emit("error", { message: text("load.failed") });
     };
 
     // What the chat code needs from the loader (read by src/embed/bridge.rs).
@@ -380,6 +420,8 @@
       },
       // unread(token): redraws the launcher's unread badge from a count fetched with `token`.
       unread: notify,
+      locale: lang,
+      messages: strings,
     });
 
     const mountChat = (glue) => {
@@ -447,6 +489,8 @@
       root = d.createElement("div");
       root.className = "hw-root hw-widget" + (left ? " hw-root--left" : "");
       root.dataset.theme = theme;
+      root.lang = lang;
+      root.dir = rtl ? "rtl" : "ltr";
       shadow.appendChild(root);
       placeRoot();
     };
@@ -458,7 +502,7 @@
         launcher.type = "button";
         launcher.className = "hw-launcher";
         launcher.setAttribute("data-testid", "launcher");
-        launcher.setAttribute("aria-label", "Support chat");
+        launcher.setAttribute("aria-label", text("launcher.label"));
         launcher.setAttribute("aria-controls", "hw-panel");
         launcher.setAttribute("aria-expanded", String(open));
         launcher.innerHTML = LAUNCHER_ICONS;
@@ -532,8 +576,10 @@
 
       // Resolves once the launcher is mounted (or, with no launcher to show, once the API works).
       start: () =>
-        (started = whenBody().then(() => {
+        // The texts first: nothing shows in the wrong language (English needs no fetch).
+        (started = Promise.all([whenBody(), texts]).then(([, read]) => {
           if (dead) return;
+          strings = read;
           mountRoot();
           bindPage();
           // Open again as before the reload, without taking focus from the page.

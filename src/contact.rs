@@ -2,6 +2,7 @@
 //! sends it through [`crate::api`]. A controller: no view code, nothing of the DOM; the form
 //! itself is `widget::contact_form`, which watches the [`ContactStatus`].
 
+use crate::i18n::tf;
 use crate::api::Api;
 use crate::watch::{Watched, Watcher};
 use std::rc::Rc;
@@ -66,9 +67,7 @@ impl Contact {
         leptos::task::spawn_local(async move {
             let status = match this.api.contact(&email, &message).await {
                 Ok(()) => ContactStatus::Sent,
-                Err(e) => ContactStatus::Failed(format!(
-                    "Your message couldn't be sent ({e}). Please try again."
-                )),
+                Err(e) => ContactStatus::Failed(tf("contact.failed", &[("detail", &e.to_string())])),
             };
             this.set(status);
         });
@@ -85,11 +84,12 @@ impl Contact {
 }
 
 /// What the visitor must fix before the form can be sent, if anything.
+/// The problem is a key of the message catalogue.
 pub fn check(email: &str, message: &str) -> Result<(), &'static str> {
     if !plausible_email(email) {
-        Err("Enter a valid email address, like name@example.com.")
+        Err("contact.bad_email")
     } else if message.is_empty() {
-        Err("Enter a message.")
+        Err("contact.no_message")
     } else {
         Ok(())
     }

@@ -12,6 +12,7 @@
 //!   websocket, or polling), handed to the chat controller.
 //! - [`widget`]: the Leptos components (launcher, panel, transcript, composer), one per file,
 //!   and [`widget::UiState`], the open/minimized state the JavaScript API drives.
+//! - [`i18n`]: the visitor's language: catalogue texts, plural forms, ages and dates by `Intl`.
 //! - [`history`] and [`contact`]: the controllers behind the list of earlier conversations
 //!   and the contact form (requests and state, shared with their views through [`watch`]; the
 //!   views are in [`widget`]).
@@ -30,6 +31,7 @@ pub mod contact;
 pub mod embed;
 pub mod events;
 pub mod history;
+pub mod i18n;
 pub mod json;
 pub mod live;
 pub mod style;

@@ -28,7 +28,9 @@ use std::future::Future;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
-/// Why an API call failed.
+/// Why an API call failed. Its text is in the visitor's language: it goes into the messages
+/// that say what went wrong (the browser's own words for a network error, `Network`'s field,
+/// are English and only logged).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
     /// The server answered with a non-2xx status; `message` is Helper's `{"error": …}`.
@@ -40,16 +42,16 @@ pub enum ApiError {
         message: Option<String>,
     },
     /// No response the page may read: offline, refused, or a cross-origin error without CORS.
-    #[error("network error: {0}")]
+    #[error("{}", crate::i18n::t("error.detail_network"))]
     Network(String),
     /// The request was aborted (Stop, a new prompt, or `destroy`).
-    #[error("request aborted")]
+    #[error("{}", crate::i18n::t("error.detail_aborted"))]
     Aborted,
     /// The server did not answer (or stopped sending) within the request's time limit.
-    #[error("the support server did not answer in time")]
+    #[error("{}", crate::i18n::t("error.detail_timeout"))]
     TimedOut,
     /// A 2xx response whose body was not what Helper sends.
-    #[error("unexpected response: {0}")]
+    #[error("{}: {why}", crate::i18n::t("error.detail_unexpected"), why = .0)]
     BadResponse(String),
     /// No session could be established; the text is for the visitor.
     #[error("{0}")]

@@ -4,6 +4,7 @@
 //! session (anonymous: it sends the stored token back as `currentToken`; identified: with a fresh
 //! HMAC from the page's `refreshAuth`).
 
+use crate::i18n::t;
 use super::{Api, ApiError};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -56,26 +57,23 @@ pub(super) async fn create(api: &Rc<Api>) -> Result<Granted, ApiError> {
     else {
         return first;
     };
-    let because = message.map(|m| format!(" ({m})")).unwrap_or_default();
+    // The server's reason is for the site owner (the console); the visitor reads what to do.
+    refused(message);
     if !api.sessions.identified {
-        return Err(ApiError::Session(format!(
-            "The support server refused a new session{because}."
-        )));
+        return Err(ApiError::Session(t("error.session_refused")));
     }
     let Some(refresh) = api.refresh_auth.clone() else {
-        return Err(ApiError::Session(format!(
-            "We couldn't verify your account{because}. Please reload the page."
-        )));
+        return Err(ApiError::Session(t("error.session_unverified")));
     };
     let identity = refreshed_identity(&refresh).await?;
     request(api, &identity).await.map_err(|e| match e {
         ApiError::Http {
             status: 401,
             message,
-        } => ApiError::Session(format!(
-            "We couldn't verify your account{}. Please reload the page.",
-            message.map(|m| format!(" ({m})")).unwrap_or_default()
-        )),
+        } => {
+            refused(message);
+            ApiError::Session(t("error.session_unverified"))
+        }
         other => other,
     })
 }
@@ -127,9 +125,15 @@ async fn settle(promise: js_sys::Promise) -> Result<Granted, ApiError> {
 }
 
 fn expired(why: String) -> ApiError {
-    ApiError::Session(format!(
-        "Your session expired and could not be renewed ({why}). Please reload the page."
-    ))
+    refused(Some(why));
+    ApiError::Session(t("error.session_expired"))
+}
+
+fn refused(reason: Option<String>) {
+    if let Some(reason) = reason {
+        let line = format!("[Helper widget] no session: {reason}");
+        web_sys::console::warn_1(&line.into());
+    }
 }
 
 /// Calls the page's `refreshAuth()` and returns what it resolves to; the loader checks that it

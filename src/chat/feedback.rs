@@ -2,14 +2,11 @@
 //! optional feedback text) and asking for a human, as Helper's SupportButtons do. Part of the
 //! chat controller; the requests are the API client's.
 
+use crate::i18n::tf;
 use super::{Chat, Row};
 use crate::api::{ApiError, Reaction};
 use leptos::prelude::*;
 use std::rc::Rc;
-
-/// What Helper's widget sends when the visitor asks for a person; its AI then hands the
-/// conversation over (the escalation tool).
-pub const TALK_TO_HUMAN: &str = "I need to talk to a human";
 
 impl Chat {
     /// Sets (or, the same again, clears) the visitor's reaction to `row`, a saved reply; with
@@ -43,19 +40,21 @@ impl Chat {
                 Err(e) => {
                     if this.alive() {
                         row.reaction.set(before);
-                        this.store.notice.set(Some(format!(
-                            "Your feedback could not be saved ({e}). Please try again."
-                        )));
+                        let detail = e.to_string();
+                        let text = tf("feedback.failed", &[("detail", &detail)]);
+                        this.store.notice.set(Some(text));
                     }
                 }
             }
         });
     }
 
-    /// "Talk to a human": sends Helper's request for a person; the conversation counts as
-    /// escalated from now on (Helper's widget does the same, before its AI confirms).
+    /// "Talk to a human": sends Helper's request for a person ("I need to talk to a human", in
+    /// the visitor's language: Helper's AI reads it and hands the conversation over); the
+    /// conversation counts as escalated from now on (Helper's widget does the same, before its
+    /// AI confirms).
     pub fn talk_to_human(self: &Rc<Self>) -> bool {
-        let sent = self.send(TALK_TO_HUMAN, Vec::new());
+        let sent = self.send(&crate::i18n::t("support.human_request"), Vec::new());
         if sent && self.alive() {
             self.store.escalated.set(true);
         }

@@ -15,6 +15,7 @@ pub use receive::Received;
 
 pub use store::{Failure, RetryTarget, Row, Status, Store};
 
+use crate::i18n::{t, tf};
 use crate::api::{storage, Api, ApiError, Attachment, StoredMessage};
 use crate::events;
 use crate::json;
@@ -183,19 +184,16 @@ impl Chat {
                 );
                 storage::set_conversation(&self.owner, None);
                 if mark_read {
-                    self.store.notice.set(Some(
-                        "That conversation could not be opened. You can start a new one here."
-                            .into(),
-                    ));
+                    self.store.notice.set(Some(t("error.open_failed")));
                 }
             }
             Err(e) => {
                 // Offline, a server error, a time-out: the conversation is still there, so it is
                 // kept, and new messages continue it.
                 self.store.slug.set(Some(slug));
-                self.store.notice.set(Some(format!(
-                    "We couldn't load your earlier messages ({e}). New messages continue the same conversation."
-                )));
+                let detail = e.to_string();
+                let text = tf("error.earlier_failed", &[("detail", &detail)]);
+                self.store.notice.set(Some(text));
             }
         }
     }
@@ -206,7 +204,7 @@ impl Chat {
             self.key(),
             m.id.clone(),
             Role::from_api(&m.role),
-            m.content,
+            shown_content(m.content),
             false,
         );
         row.server_id.set(Some(m.id));
@@ -227,9 +225,8 @@ impl Chat {
         } else {
             // Not fatal: the next call tries again. But a visitor who opens the panel now should
             // know why an answer may not come.
-            self.store.notice.set(Some(format!(
-                "We couldn't reach the support server ({e}). Check your connection; your message will be tried again when you send it."
-            )));
+            let text = tf("error.offline", &[("detail", &e.to_string())]);
+            self.store.notice.set(Some(text));
             self.unreachable_notice.set(true);
         }
     }
@@ -435,7 +432,7 @@ impl Chat {
     }
 
     fn fail(&self, failure: TurnFailure, retry: RetryTarget) {
-        let message = failure.to_string();
+        let message = failure_text(&failure);
         self.store.status.set(Status::Idle);
         self.store.failure.set(Some(Failure {
             message: message.clone(),
@@ -475,4 +472,34 @@ fn now_iso() -> String {
 fn client_id(key: u64) -> String {
     let random = (js_sys::Math::random() * 2f64.powi(40)) as u64;
     format!("client_{random:x}{key:x}")
+}
+
+/// What a saved message shows: its content, except that Helper's fixed English line for an
+/// escalated reply reads in the visitor's language (as a streamed one does).
+fn shown_content(content: String) -> String {
+    if content == helper_widget_core::chat::ESCALATION_TEXT {
+        t("transcript.escalated")
+    } else {
+        content
+    }
+}
+
+/// A failed turn in the visitor's words. (`TurnFailure`'s own text is English, for logs.)
+fn failure_text(failure: &TurnFailure) -> String {
+    match failure {
+        TurnFailure::Http {
+            status,
+            detail: Some(detail),
+        } if !detail.trim().is_empty() => tf(
+            "error.http_detail",
+            &[("status", &status.to_string()), ("detail", detail.trim())],
+        ),
+        TurnFailure::Http { status, .. } => tf("error.http", &[("status", &status.to_string())]),
+        TurnFailure::Network => t("error.network"),
+        TurnFailure::Dropped => t("error.dropped"),
+        TurnFailure::TimedOut => t("error.timeout"),
+        TurnFailure::NotSent => t("error.not_sent"),
+        TurnFailure::Stream(message) if message.is_empty() => t("error.reply_failed"),
+        TurnFailure::Stream(message) | TurnFailure::Session(message) => message.clone(),
+    }
 }

@@ -126,8 +126,9 @@ pub async fn run(
     match failure {
         Some(f) => Outcome::Failed(f),
         None => {
-            if let Some(text) = rules.closing_text() {
-                row.text.update(|t| t.push_str(text));
+            if rules.closing_text().is_some() {
+                let text = crate::i18n::t("transcript.escalated");
+                row.text.update(|t| t.push_str(&text));
             }
             Outcome::Completed
         }
@@ -215,9 +216,9 @@ fn from_api_error(e: ApiError, abort: &web_sys::AbortSignal, sent: bool) -> Outc
             detail: message,
         },
         ApiError::Network(_) => TurnFailure::Network,
-        ApiError::BadResponse(why) => TurnFailure::Stream(format!(
-            "The support server sent a reply we couldn't read ({why})."
-        )),
+        ApiError::BadResponse(why) => {
+            TurnFailure::Stream(crate::i18n::tf("error.unreadable", &[("detail", &why)]))
+        }
         ApiError::Session(message) => TurnFailure::Session(message),
     })
 }

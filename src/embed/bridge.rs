@@ -24,6 +24,10 @@ pub struct Loader {
     pub request_session: js_sys::Function,
     /// The unread badge on the launcher, which the loader draws.
     pub unread: UnreadBadge,
+    /// The page's language (a canonical BCP 47 tag; empty: English).
+    pub locale: String,
+    /// That language's texts with the site's overrides (an object by key), or `undefined`.
+    pub messages: JsValue,
 }
 
 /// The launcher's unread badge (the number of the visitor's conversations with unread replies).
@@ -70,6 +74,8 @@ impl Loader {
             unread: UnreadBadge {
                 refresh: typed(get("unread"), "unread")?,
             },
+            locale: get("locale").as_string().unwrap_or_default(),
+            messages: get("messages"),
         })
     }
 

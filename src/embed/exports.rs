@@ -16,6 +16,8 @@ use wasm_bindgen::prelude::*;
 pub fn hw_init(config: JsValue, emit: js_sys::Function, bridge: JsValue) -> Result<(), JsValue> {
     events::set_emitter(Some(emit));
     let loader = super::Loader::read(&bridge)?;
+    // Before anything is drawn: every text is looked up as it is.
+    crate::i18n::set(&loader.locale, &loader.messages);
     let refresh_auth = js_config::refresh_auth(&config);
     let config = js_config::read(&config);
     super::mount(config, loader, refresh_auth).map_err(JsValue::from)

@@ -8,8 +8,11 @@
 //! network or the chat.
 
 use super::dom::child;
+use crate::i18n::{t, tf, tn};
 use crate::api::Attachment;
-use helper_widget_core::attachments::{is_image, refusal, ACCEPT};
+use helper_widget_core::attachments::{
+    is_image, refusal, Refusal, ACCEPT, MAX_FILES, MAX_FILE_BYTES, MAX_TOTAL_BYTES,
+};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::cell::RefCell;
@@ -61,11 +64,11 @@ impl Tray {
             for file in list {
                 let total = picked.iter().map(|p| p.file.size()).sum();
                 let (name, kind) = (file.name(), file.type_());
-                if let Some(why) = refusal(&name, &kind, file.size(), picked.len(), total) {
+                if let Some(why) = refusal(&kind, file.size(), picked.len(), total) {
                     if !refused.is_empty() {
                         refused.push(' ');
                     }
-                    refused.push_str(&why);
+                    refused.push_str(&refused_text(&name, why));
                     continue;
                 }
                 let preview = is_image(&kind)
@@ -214,7 +217,7 @@ fn build(form: &Element, tray: &Rc<Tray>) -> Option<()> {
             ("type", "button"),
             ("data-testid", "attach-button"),
             ("data-action", "attach"),
-            ("aria-label", "Attach files"),
+            ("aria-label", &t("composer.attach")),
         ],
     )?
     .set_inner_html(CLIP_ICON);
@@ -297,11 +300,23 @@ fn preview(host: &Element, p: &Picked) -> Option<()> {
         Some("×"),
         &[
             ("type", "button"),
-            ("aria-label", &format!("Remove {name}")),
+            ("aria-label", &tf("composer.remove", &[("name", &name)])),
             ("data-action", "remove"),
         ],
     )?;
     Some(())
+}
+
+/// The visitor's words for why `name` was not attached.
+fn refused_text(name: &str, why: Refusal) -> String {
+    let megabytes = |bytes: f64| ((bytes / 1_048_576.0) as u32).to_string();
+    let reason = match why {
+        Refusal::Type => t("composer.refused_type"),
+        Refusal::Size => tf("composer.refused_size", &[("size", &megabytes(MAX_FILE_BYTES))]),
+        Refusal::Count => tn("composer.refused_count", MAX_FILES as u32, &[]),
+        Refusal::Total => tf("composer.refused_total", &[("size", &megabytes(MAX_TOTAL_BYTES))]),
+    };
+    tf("composer.refused", &[("name", name), ("reason", &reason)])
 }
 
 /// Reads `files` as data URLs with the browser's `FileReader`, which works off the main thread
@@ -309,12 +324,9 @@ fn preview(host: &Element, p: &Picked) -> Option<()> {
 pub async fn read(files: Vec<File>) -> Result<Vec<Attachment>, String> {
     let mut out = Vec::with_capacity(files.len());
     for file in files {
-        let url = data_url(&file).await.ok_or_else(|| {
-            format!(
-                "“{}” could not be read. Remove it or choose it again.",
-                file.name()
-            )
-        })?;
+        let url = data_url(&file)
+            .await
+            .ok_or_else(|| tf("composer.read_failed", &[("name", &file.name())]))?;
         let kind = file.type_();
         out.push(Attachment {
             name: Some(file.name()),

@@ -6,6 +6,7 @@
 //! server is shown as text only. URLs are set as properties from JavaScript strings, so a
 //! sent file's data URL is never copied into wasm memory.
 
+use crate::i18n::t;
 use super::dom::child;
 use crate::api::Attachment;
 use helper_widget_core::attachments::{image_url, url_use, UrlUse};
@@ -24,7 +25,14 @@ fn show(host: &Element, a: &Attachment) -> Option<()> {
     let url: &JsValue = &a.url;
     // The start is enough to judge the URL (scheme, and a data URL's type).
     let head: String = url.dyn_ref::<js_sys::JsString>()?.slice(0, 64).into();
-    let name = a.name.as_deref().unwrap_or("Attachment");
+    let fallback;
+    let name = match a.name.as_deref() {
+        Some(name) => name,
+        None => {
+            fallback = t("transcript.attachment");
+            &fallback
+        }
+    };
     let image = image_url(&head, a.content_type.as_deref());
     let link = match url_use(&head) {
         UrlUse::Open => child(

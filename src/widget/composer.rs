@@ -1,6 +1,7 @@
 //! The composer: a labelled textarea, Attach (with drag-and-drop and paste of files), the
 //! chosen files' previews, Send, and Stop while a reply streams.
 
+use crate::i18n::t;
 use super::attach::{mount, read, Tray};
 use super::use_chat;
 use crate::chat::Status;
@@ -81,8 +82,8 @@ pub fn Composer(
                 node_ref=composer_ref
                 class="hw-input"
                 rows="1"
-                aria-label="Ask a question"
-                placeholder="Ask a question…"
+                aria-label=t("composer.label")
+                placeholder=t("composer.placeholder")
                 prop:value=move || draft.get()
                 on:input:target=move |ev| set_draft.set(ev.target().value())
                 on:keydown=on_keydown
@@ -91,7 +92,7 @@ pub fn Composer(
                 <button
                     type="button"
                     class="hw-stop"
-                    aria-label="Stop"
+                    aria-label=t("composer.stop")
                     on:click=stop
                     on:focus=move |_| stop_focused.set_value(true)
                     on:blur=move |_| {
@@ -107,7 +108,7 @@ pub fn Composer(
                     </svg>
                 </button>
             </Show>
-            <button type="submit" class="hw-send" aria-label="Send message" disabled=move || !can_send()>
+            <button type="submit" class="hw-send" aria-label=t("composer.send") disabled=move || !can_send()>
                 <svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <path d="M4 12l16-8-6 16-2.5-6.5L4 12z" fill="currentColor" />
                 </svg>

@@ -3,9 +3,9 @@
 //! Built with plain DOM calls (see [`super::dom`]): the list only ever grows by whole pages and
 //! its entries never change, so they need no reactivity. Server text is only ever set as text.
 
+use crate::i18n::t;
 use super::dom::child;
 use crate::api::ConversationSummary;
-use helper_widget_core::time::relative;
 use leptos::prelude::document;
 use web_sys::Element;
 
@@ -30,7 +30,7 @@ pub fn conversation_item(summary: &ConversationSummary) -> Option<Element> {
     let head = child(&button, "span", "hw-conv__head", None, &[])?;
     if summary.is_unread {
         let mark = child(&head, "span", "hw-conv__unread", None, &[])?;
-        child(&mark, "span", "hw-sr", Some("Unread reply: "), &[])?;
+        child(&mark, "span", "hw-sr", Some(&t("history.unread")), &[])?;
     }
     child(
         &head,
@@ -51,9 +51,9 @@ pub fn conversation_item(summary: &ConversationSummary) -> Option<Element> {
     Some(item)
 }
 
-/// The short age shown ("5m", "3d") and the full date for the tooltip; `None` for a date the
-/// browser cannot read.
+/// The short age shown ("5m ago", "3d ago") and the full date for the tooltip; `None` for a
+/// date the browser cannot read.
 fn shown_time(iso: &str) -> Option<(String, String)> {
     let (then, full) = super::message_time::parse_time(iso)?;
-    Some((relative(js_sys::Date::now(), then), full))
+    Some((crate::i18n::age(js_sys::Date::now(), then), full))
 }

@@ -3,6 +3,7 @@
 //! reactive view tree, and each typed view tree costs the download kilobytes of wasm. Text is
 //! only ever set as text.
 
+use crate::i18n::t;
 use leptos::prelude::document;
 use web_sys::Element;
 
@@ -32,10 +33,10 @@ pub fn title_bar(pane: &Element, title: &str, id: &str) -> Option<Element> {
         &bar,
         "button",
         "hw-back",
-        Some("Back"),
+        Some(&t("panel.back")),
         &[
             ("type", "button"),
-            ("aria-label", "Back to chat"),
+            ("aria-label", &t("panel.back_label")),
             ("data-action", "back"),
         ],
     )?;

@@ -1,5 +1,6 @@
 //! A failed turn: what went wrong, and Retry.
 
+use crate::i18n::t;
 use super::{use_chat, use_composer_focus};
 use leptos::prelude::*;
 
@@ -25,7 +26,7 @@ pub fn ErrorAlert() -> impl IntoView {
         <Show when=move || message().is_some()>
             <div class="hw-alert" data-testid="error-message" role="alert">
                 <p class="hw-alert__text">{message}</p>
-                <button type="button" class="hw-alert__retry" on:click=retry>"Retry"</button>
+                <button type="button" class="hw-alert__retry" on:click=retry>{t("error.retry")}</button>
             </div>
         </Show>
     }

@@ -3,6 +3,7 @@
 //! [`History`] controller's; this view only says when more is needed. Its content is built with
 //! plain DOM calls ([`super::dom`]) and redrawn by the function that watches the controller.
 
+use crate::i18n::t;
 use super::conversation_item::conversation_item;
 use super::dom::{child, clicked_action, focus, title_bar, toggle};
 use super::{use_composer_focus, use_history, PanelBody, UiState};
@@ -101,14 +102,14 @@ struct Parts {
 
 /// The pane's fixed content: title bar, the list, a polite status line and a hidden alert.
 fn build(pane: Element, can_clear: bool) -> Option<Parts> {
-    let bar = title_bar(&pane, "Previous conversations", "hw-history-title")?;
+    let bar = title_bar(&pane, &t("history.title"), "hw-history-title")?;
     if can_clear {
         let attrs = [("type", "button"), ("data-action", "clear")];
         child(
             &bar,
             "button",
             "hw-bar__action",
-            Some("Clear history"),
+            Some(&t("history.clear")),
             &attrs,
         )?;
     }
@@ -124,7 +125,7 @@ fn build(pane: Element, can_clear: bool) -> Option<Parts> {
     )?;
     let alert_text = child(&alert, "p", "hw-alert__text", None, &[])?;
     let retry = [("type", "button"), ("data-action", "retry")];
-    child(&alert, "button", "hw-alert__retry", Some("Retry"), &retry)?;
+    child(&alert, "button", "hw-alert__retry", Some(&t("history.retry")), &retry)?;
     // Focus goes to Back when the pane opens, where it is announced and can be left.
     let opened = pane.clone();
     request_animation_frame(move || focus(first(&opened, "[data-action=back]")));
@@ -168,9 +169,9 @@ fn draw(parts: &Parts, list: &List, history: &Rc<History>) {
     }
     parts.shown.set(list.items.len());
     let note = status_note(&list.status, list.items.is_empty());
-    parts.note.set_text_content(Some(note));
+    parts.note.set_text_content(Some(&note));
     if let ListStatus::Failed(why) = &list.status {
-        let text = format!("We couldn't load your conversations ({why}).");
+        let text = crate::i18n::tf("history.failed", &[("detail", why)]);
         parts.alert_text.set_text_content(Some(&text));
     }
     let failed = matches!(list.status, ListStatus::Failed(_));
@@ -212,21 +213,18 @@ fn first(pane: &Element, selector: &str) -> Option<Element> {
 }
 
 /// The polite status line under the list: loading, or that there is nothing to list.
-fn status_note(status: &ListStatus, empty: bool) -> &'static str {
+fn status_note(status: &ListStatus, empty: bool) -> String {
     match status {
-        ListStatus::Loading => "Loading conversations…",
-        ListStatus::Complete if empty => "No previous conversations",
-        _ => "",
+        ListStatus::Loading => t("history.loading"),
+        ListStatus::Complete if empty => t("history.empty"),
+        _ => String::new(),
     }
 }
 
 /// Asks the visitor before the history goes for good.
 fn confirm_clear() -> bool {
     window()
-        .confirm_with_message(
-            "Clear your conversation history? Your earlier conversations will no longer be \
-             shown in this browser.",
-        )
+        .confirm_with_message(&t("history.clear_confirm"))
         .unwrap_or(false)
 }
 

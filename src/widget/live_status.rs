@@ -1,6 +1,7 @@
 //! What the visitor should know about the people behind the chat: a human has the conversation,
 //! and a human is typing.
 
+use crate::i18n::t;
 use super::use_chat;
 use leptos::prelude::*;
 
@@ -12,7 +13,7 @@ pub fn EscalatedBanner() -> impl IntoView {
         store.escalated.get().then(|| {
             view! {
                 <p class="hw-banner" data-testid="escalated-banner" role="status">
-                    "A member of our team will reply here."
+                    {t("transcript.escalated_banner")}
                 </p>
             }
         })
@@ -29,7 +30,7 @@ pub fn TypingIndicator() -> impl IntoView {
             view! {
                 <div class="hw-loading" data-testid="typing-indicator" role="status">
                     <span class="hw-dots" aria-hidden="true"><i></i><i></i><i></i></span>
-                    <span class="hw-loading__label">"Support agent is typing…"</span>
+                    <span class="hw-loading__label">{t("transcript.typing")}</span>
                 </div>
             }
         })

@@ -1,6 +1,7 @@
 //! The indicator shown from send until the reply's first text, including while a tool runs
 //! (where Helper's widget shows a blank gap).
 
+use crate::i18n::t;
 use super::use_chat;
 use crate::chat::Status;
 use leptos::prelude::*;
@@ -20,10 +21,10 @@ pub fn LoadingIndicator() -> impl IntoView {
     };
     let visible = move || store.status.get() == Status::Submitted || working().is_some();
     let label = move || match working().as_deref() {
-        Some("knowledge_base") => "Searching our help articles…",
-        Some(helper_widget_core::chat::ESCALATION_TOOL) => "Connecting you with our team…",
-        Some(_) => "Working on it…",
-        None => "Thinking…",
+        Some("knowledge_base") => t("loading.searching"),
+        Some(helper_widget_core::chat::ESCALATION_TOOL) => t("loading.escalating"),
+        Some(_) => t("loading.working"),
+        None => t("loading.thinking"),
     };
     view! {
         <Show when=visible>

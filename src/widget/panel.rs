@@ -5,6 +5,7 @@ use super::{
     use_chat, Composer, ComposerFocus, ContactForm, EscalatedBanner, HistoryView, PanelBody,
     Transcript, UiState,
 };
+use crate::i18n::t;
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
@@ -15,24 +16,22 @@ const FOCUSABLE: &str =
     "button:not([disabled]), textarea, input, a[href], [tabindex]:not([tabindex='-1'])";
 /// Below this viewport width the panel covers the whole screen (the stylesheet's breakpoint).
 const FULL_SCREEN_BELOW_PX: f64 = 640.0;
-/// The minimize/maximize button's content: a chevron and both names, of which the stylesheet
-/// shows the one for what a press does (and turns the chevron up) from the panel's
+/// The minimize/maximize button's chevron. Both names follow it, of which the stylesheet shows
+/// the one for what a press does (and turns the chevron up) from the panel's
 /// `hw-panel--minimized` class, so nothing updates the button itself. No aria-pressed besides,
 /// since a toggle whose name also changes is announced twice over.
-const SIZE_BUTTON: &str = concat!(
-    r#"<svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 9l6 6 6-6" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/></svg>"#,
-    r#"<span class="hw-sr hw-size__min">Minimize chat</span><span class="hw-sr hw-size__max">Maximize chat</span>"#
-);
+const SIZE_ICON: &str = r#"<svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 9l6 6 6-6" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/></svg>"#;
 
 /// The chat panel. Non-modal on desktop (visitors may Tab back to the page); full screen
 /// below 640 px (see the stylesheet).
 #[component]
 pub fn Panel(
-    /// Header title.
-    title: String,
+    /// Header title: the site's, or the language's default.
+    title: Option<String>,
     /// Panel state.
     ui: UiState,
 ) -> impl IntoView {
+    let title = title.unwrap_or_else(|| t("panel.title"));
     let composer_ref = NodeRef::<html::Textarea>::new();
     provide_context(ComposerFocus(composer_ref));
     let panel_ref = NodeRef::<html::Section>::new();
@@ -84,8 +83,8 @@ pub fn Panel(
                 <button
                     type="button"
                     class="hw-icon-button"
-                    aria-label="Start new conversation"
-                    title="New conversation"
+                    aria-label=t("panel.new")
+                    title=t("panel.new_hint")
                     on:click=new_conversation
                 >
                     <svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true">
@@ -97,8 +96,8 @@ pub fn Panel(
                     type="button"
                     class="hw-icon-button"
                     data-testid="history-button"
-                    aria-label="Show previous conversations"
-                    title="Previous conversations"
+                    aria-label=t("panel.history")
+                    title=t("panel.history_hint")
                     on:click=toggle_history
                 >
                     <svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true">
@@ -109,7 +108,7 @@ pub fn Panel(
                 <button
                     type="button"
                     class="hw-icon-button"
-                    aria-label="Close chat"
+                    aria-label=t("panel.close")
                     on:click=move |_| close()
                 >
                     <svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true">
@@ -145,7 +144,16 @@ pub fn add_size_button(within: &web_sys::Element, ui: UiState) -> Option<Closure
     let button = document().create_element("button").ok()?;
     button.set_class_name("hw-icon-button hw-size");
     button.set_attribute("type", "button").ok()?;
-    button.set_inner_html(SIZE_BUTTON);
+    button.set_inner_html(SIZE_ICON);
+    for (class, key) in [
+        ("hw-sr hw-size__min", "panel.minimize"),
+        ("hw-sr hw-size__max", "panel.maximize"),
+    ] {
+        let name = document().create_element("span").ok()?;
+        name.set_class_name(class);
+        name.set_text_content(Some(&crate::i18n::t(key)));
+        button.append_child(&name).ok()?;
+    }
     let listener = Closure::<dyn FnMut()>::new(move || ui.toggle_minimized());
     button
         .add_event_listener_with_callback("click", listener.as_ref().unchecked_ref())

@@ -1,5 +1,6 @@
 //! The citations under a reply.
 
+use crate::i18n::t;
 use helper_widget_core::chat::Source;
 use helper_widget_core::markdown::safe_href;
 use leptos::prelude::*;
@@ -17,7 +18,7 @@ pub fn Sources(
     view! {
         <Show when=has_any>
             <div class="hw-sources" data-testid="sources">
-                <p class="hw-sources__title">"Sources"</p>
+                <p class="hw-sources__title">{t("transcript.sources")}</p>
                 <ol class="hw-sources__list">
                     {
                         let list = list.clone();

@@ -5,6 +5,7 @@
 //! small function instead of a typed view tree per state (those cost every visitor kilobytes of
 //! wasm).
 
+use crate::i18n::t;
 use super::dom::{child, clicked_action};
 use super::{use_chat, use_composer_focus};
 use crate::api::Reaction;
@@ -41,38 +42,38 @@ fn draw(host: &Element, verdict: Option<Verdict>) -> Option<()> {
         "div",
         "hw-support",
         None,
-        &[("role", "group"), ("aria-label", "Was this helpful?")],
+        &[("role", "group"), ("aria-label", &t("support.group"))],
     )?;
-    let note = |text| {
+    let note = |key| {
         child(
             &group,
             "p",
             "hw-support__note",
-            Some(text),
+            Some(&t(key)),
             &[("role", "status")],
         )
     };
-    let button = |class, text, attrs: &[(&str, &str)]| {
-        let el = child(&group, "button", class, Some(text), attrs)?;
+    let button = |class, key, attrs: &[(&str, &str)]| {
+        let el = child(&group, "button", class, Some(&t(key)), attrs)?;
         el.set_attribute("type", "button").ok()
     };
     match verdict {
         Verdict::Undecided => {
-            button("hw-button", "That solved it!", &[("data-action", "solved")])?;
+            button("hw-button", "support.solved", &[("data-action", "solved")])?;
             button(
                 "hw-button",
-                "This didn't help",
+                "support.not_helpful",
                 &[("data-action", "unhelpful")],
             )?;
         }
         Verdict::Solved => {
-            note("Glad we could help!")?;
+            note("support.glad")?;
         }
         Verdict::Unhelpful => {
-            note("Sorry about that. Tell us more below, or ask for a person.")?;
+            note("support.sorry")?;
             button(
                 "hw-button hw-button--primary",
-                "Talk to a human",
+                "support.human",
                 &[("data-testid", "talk-to-human"), ("data-action", "human")],
             )?;
         }

@@ -1,6 +1,7 @@
 //! The transcript: a `role="log"` live region holding the conversation's messages, the
 //! loading indicator and a failed turn's alert.
 
+use crate::i18n::t;
 use super::{use_chat, ErrorAlert, LoadingIndicator, MessageView, SupportButtons, TypingIndicator};
 use leptos::html;
 use leptos::prelude::*;
@@ -30,11 +31,11 @@ pub fn Transcript() -> impl IntoView {
             class="hw-transcript"
             data-testid="messages-list"
             role="log"
-            aria-label="Conversation"
+            aria-label=t("transcript.label")
             on:scroll=on_scroll
         >
             <Show when=empty>
-                <p class="hw-greeting">"Hi! Ask us anything and we'll answer right here."</p>
+                <p class="hw-greeting">{t("transcript.greeting")}</p>
             </Show>
             <For each=move || store.rows.get() key=|row| row.key let(row)>
                 <MessageView row=row />

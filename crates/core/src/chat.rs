@@ -127,9 +127,7 @@ impl Reply {
                 ev.saved_message_id().map(ReplyChange::ServerId)
             }
             StreamEvent::Error { message } => self.fail(message),
-            StreamEvent::Abort { reason } => self.fail(
-                reason.unwrap_or_else(|| "The server stopped the reply before it finished.".into()),
-            ),
+            StreamEvent::Abort { reason } => self.fail(reason.unwrap_or_default()),
             StreamEvent::Finish { reason, .. } => {
                 self.finish_reason = reason;
                 None
@@ -151,12 +149,8 @@ impl Reply {
             return None;
         }
         self.failed = true;
-        let message = if message.trim().is_empty() {
-            "The reply could not be generated.".to_owned()
-        } else {
-            message
-        };
-        Some(ReplyChange::Failed(message))
+        // Empty when the server gave no reason: the widget says it in the visitor's language.
+        Some(ReplyChange::Failed(message.trim().to_owned()))
     }
 
     /// Whether an error part or abort arrived.

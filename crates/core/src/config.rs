@@ -16,23 +16,14 @@
 
 use serde_json::{Map, Value};
 
-/// Header title used when the page gives none.
-pub const DEFAULT_TITLE: &str = "Support";
-
 /// The chat code's part of the configuration, validated.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
-    /// Header title.
-    pub title: String,
+    /// Header title; `None` for the language's default ("Support" in English), which the
+    /// widget takes from its message catalogue.
+    pub title: Option<String>,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            title: DEFAULT_TITLE.to_owned(),
-        }
-    }
-}
 
 /// Why a configuration field was not used. Shown to the site owner as a console warning.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -56,7 +47,7 @@ impl Config {
         if let Some(title) = string_field(map, "title", &mut warnings) {
             let title = title.trim();
             if !title.is_empty() {
-                config.title = title.to_owned();
+                config.title = Some(title.to_owned());
             }
         }
         (config, warnings)
@@ -111,8 +102,8 @@ mod tests {
 
     #[test]
     fn title_is_trimmed_and_blank_means_default() {
-        assert_eq!(parse(json!({ "title": "  Acme  " })).0.title, "Acme");
-        assert_eq!(parse(json!({ "title": "   " })).0.title, DEFAULT_TITLE);
+        assert_eq!(parse(json!({ "title": "  Acme  " })).0.title.as_deref(), Some("Acme"));
+        assert_eq!(parse(json!({ "title": "   " })).0.title, None);
         assert_eq!(parse(json!({ "title": null })), (Config::default(), vec![]));
     }
 

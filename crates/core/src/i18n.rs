@@ -235,7 +235,7 @@ mod tests {
         }
     }
 
-    /// Every key the code looks up (`t("…")`, `tf("…"`, `tn("…"` in the widget, `t("…")` in
+    /// Every key the code looks up (`t("…")`, `tf("…"`, `tn("…"` in the widget, `text("…"` in
     /// the loader) is defined, so no visitor ever sees a key.
     #[test]
     fn every_key_the_code_uses_is_in_the_english_catalogue() {
@@ -250,11 +250,11 @@ mod tests {
                     continue;
                 }
                 let text = std::fs::read_to_string(&path).unwrap_or_default();
-                for call in ["t(\"", "tf(\"", "tn(\""] {
+                for call in ["t(\"", "tf(\"", "tn(\"", "text(\""] {
                     for (at, _) in text.match_indices(call) {
                         // A call of ours, not the end of `get("…")` or `split(".")`.
                         let before = text[..at].chars().next_back().unwrap_or(' ');
-                        if before.is_alphanumeric() || before == '_' || before == '.' {
+                        if before.is_alphanumeric() || before == '_' {
                             continue;
                         }
                         let key = &text[at + call.len()..];

@@ -1,0 +1,128 @@
+//! The visitor's language inside the widget: looks up the texts of the message catalogue
+//! ([`helper_widget_core::i18n`]) and words counts, ages and dates with the browser's `Intl`.
+//!
+//! The loader picks the language (config `locale`, the page's `<html lang>`, the browser's),
+//! fetches that language's catalogue merged with the site's overrides, and hands both to
+//! [`set`] before anything is drawn. English is built in, so the widget works (in English)
+//! without them. One language per page: a thread-local the views read, set again by every
+//! `init`. Knows nothing of the chat; only `js_sys`.
+
+use helper_widget_core::i18n::{fill, Catalogue};
+use helper_widget_core::time::{relative, Age};
+use js_sys::{Array, Intl, Object, Reflect};
+use std::cell::RefCell;
+use wasm_bindgen::JsValue;
+
+struct Language {
+    /// A tag the loader checked with `Intl.getCanonicalLocales`, so `Intl` constructors
+    /// given it cannot throw.
+    tag: String,
+    catalogue: Catalogue,
+    plurals: Option<Intl::PluralRules>,
+    ages: Option<Intl::RelativeTimeFormat>,
+}
+
+thread_local! {
+    static LANGUAGE: RefCell<Language> = RefCell::new(Language {
+        tag: "en".to_owned(),
+        catalogue: Catalogue::english(),
+        plurals: None,
+        ages: None,
+    });
+}
+
+/// Sets the language for every text drawn from now on: `tag` (BCP 47, canonical) and
+/// `messages`, an object of texts by key laid over English (the language's catalogue with the
+/// site's overrides), or `undefined`.
+pub fn set(tag: &str, messages: &JsValue) {
+    let mut catalogue = Catalogue::english();
+    if messages.is_object() {
+        if let Some(json) = js_sys::JSON::stringify(messages)
+            .ok()
+            .and_then(|s| s.as_string())
+        {
+            if let Err(e) = catalogue.overlay(&json) {
+                web_sys::console::warn_1(&format!("Helper widget: {e}").into());
+            }
+        }
+    }
+    let tag = if tag.is_empty() { "en" } else { tag };
+    LANGUAGE.with(|l| {
+        *l.borrow_mut() = Language {
+            tag: tag.to_owned(),
+            catalogue,
+            plurals: None,
+            ages: None,
+        }
+    });
+}
+
+/// The language's BCP 47 tag (for `lang` attributes).
+pub fn tag() -> String {
+    LANGUAGE.with(|l| l.borrow().tag.clone())
+}
+
+/// The text of `key`.
+pub fn t(key: &str) -> String {
+    LANGUAGE.with(|l| l.borrow().catalogue.text(key).to_owned())
+}
+
+/// The text of `key` with its `{name}` placeholders filled.
+pub fn tf(key: &str, args: &[(&str, &str)]) -> String {
+    LANGUAGE.with(|l| fill(l.borrow().catalogue.text(key), args))
+}
+
+/// The plural text of `key` for `count` (as `{count}`, written in the language's digits), with
+/// the other placeholders filled.
+pub fn tn(key: &str, count: u32, args: &[(&str, &str)]) -> String {
+    LANGUAGE.with(|l| {
+        let mut l = l.borrow_mut();
+        let l = &mut *l;
+        let tag = &l.tag;
+        let category = l
+            .plurals
+            .get_or_insert_with(|| Intl::PluralRules::new(&locales(tag), &Object::new()))
+            .select(count.into())
+            .as_string()
+            .unwrap_or_default();
+        let number = js_sys::Number::from(count)
+            .to_locale_string(&l.tag)
+            .as_string()
+            .unwrap_or_else(|| count.to_string());
+        let mut all = vec![("count", number.as_str())];
+        all.extend_from_slice(args);
+        fill(l.catalogue.form(key, &category), &all)
+    })
+}
+
+/// How long ago `then_ms` was, seen at `now_ms`, in the language's short words ("5m ago",
+/// "vor 5 Min.", "قبل ٥ دقائق"; "now" for under a minute).
+pub fn age(now_ms: f64, then_ms: f64) -> String {
+    LANGUAGE.with(|l| {
+        let mut l = l.borrow_mut();
+        let tag = l.tag.clone();
+        let ages = l.ages.get_or_insert_with(|| {
+            let options = Object::new();
+            let _ = Reflect::set(&options, &"style".into(), &"narrow".into());
+            let _ = Reflect::set(&options, &"numeric".into(), &"auto".into());
+            Intl::RelativeTimeFormat::new(&locales(&tag), &options)
+        });
+        let (value, unit) = match relative(now_ms, then_ms) {
+            Age::Now => (0.0, "second"),
+            Age::Ago(count, unit) => (-(count as f64), unit.intl_name()),
+        };
+        ages.format(value, unit).as_string().unwrap_or_default()
+    })
+}
+
+/// The full date and time of `ms` in the language's format (for tooltips).
+pub fn full_date(ms: f64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms));
+    date.to_locale_string(&tag(), &JsValue::UNDEFINED)
+        .as_string()
+        .unwrap_or_default()
+}
+
+fn locales(tag: &str) -> Array {
+    Array::of1(&tag.into())
+}
