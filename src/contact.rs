@@ -2,8 +2,8 @@
 //! sends it through [`crate::api`]. A controller: no view code, nothing of the DOM; the form
 //! itself is `widget::contact_form`, which watches the [`ContactStatus`].
 
-use crate::i18n::tf;
 use crate::api::Api;
+use crate::i18n::tf;
 use crate::watch::{Watched, Watcher};
 use std::rc::Rc;
 
@@ -67,7 +67,9 @@ impl Contact {
         leptos::task::spawn_local(async move {
             let status = match this.api.contact(&email, &message).await {
                 Ok(()) => ContactStatus::Sent,
-                Err(e) => ContactStatus::Failed(tf("contact.failed", &[("detail", &e.to_string())])),
+                Err(e) => {
+                    ContactStatus::Failed(tf("contact.failed", &[("detail", &e.to_string())]))
+                }
             };
             this.set(status);
         });

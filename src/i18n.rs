@@ -17,7 +17,11 @@ struct Language {
     /// A tag the loader checked with `Intl.getCanonicalLocales`, so `Intl` constructors
     /// given it cannot throw.
     tag: String,
-    catalogue: Catalogue,
+    /// Leaked, once per `init`: texts are then `&'static str`, which the views take as they
+    /// took literals (a `String` per label would cost every call site its own drop, and the
+    /// views' attribute code a second type). A few kilobytes per `init`, which a page calls
+    /// once or a handful of times.
+    catalogue: &'static Catalogue,
     plurals: Option<Intl::PluralRules>,
     ages: Option<Intl::RelativeTimeFormat>,
 }
@@ -25,7 +29,7 @@ struct Language {
 thread_local! {
     static LANGUAGE: RefCell<Language> = RefCell::new(Language {
         tag: "en".to_owned(),
-        catalogue: Catalogue::english(),
+        catalogue: Box::leak(Box::new(Catalogue::english())),
         plurals: None,
         ages: None,
     });
@@ -50,7 +54,7 @@ pub fn set(tag: &str, messages: &JsValue) {
     LANGUAGE.with(|l| {
         *l.borrow_mut() = Language {
             tag: tag.to_owned(),
-            catalogue,
+            catalogue: Box::leak(Box::new(catalogue)),
             plurals: None,
             ages: None,
         }
@@ -63,18 +67,18 @@ pub fn tag() -> String {
 }
 
 /// The text of `key`.
-pub fn t(key: &str) -> String {
-    LANGUAGE.with(|l| l.borrow().catalogue.text(key).to_owned())
+pub fn t(key: &'static str) -> &'static str {
+    LANGUAGE.with(|l| l.borrow().catalogue.text(key))
 }
 
 /// The text of `key` with its `{name}` placeholders filled.
-pub fn tf(key: &str, args: &[(&str, &str)]) -> String {
-    LANGUAGE.with(|l| fill(l.borrow().catalogue.text(key), args))
+pub fn tf(key: &'static str, args: &[(&str, &str)]) -> String {
+    fill(t(key), args)
 }
 
 /// The plural text of `key` for `count` (as `{count}`, written in the language's digits), with
 /// the other placeholders filled.
-pub fn tn(key: &str, count: u32, args: &[(&str, &str)]) -> String {
+pub fn tn(key: &'static str, count: u32, args: &[(&str, &str)]) -> String {
     LANGUAGE.with(|l| {
         let mut l = l.borrow_mut();
         let l = &mut *l;

@@ -4,8 +4,8 @@
 //! session (anonymous: it sends the stored token back as `currentToken`; identified: with a fresh
 //! HMAC from the page's `refreshAuth`).
 
-use crate::i18n::t;
 use super::{Api, ApiError};
+use crate::i18n::t;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -60,10 +60,10 @@ pub(super) async fn create(api: &Rc<Api>) -> Result<Granted, ApiError> {
     // The server's reason is for the site owner (the console); the visitor reads what to do.
     refused(message);
     if !api.sessions.identified {
-        return Err(ApiError::Session(t("error.session_refused")));
+        return Err(ApiError::Session(t("error.session_refused").into()));
     }
     let Some(refresh) = api.refresh_auth.clone() else {
-        return Err(ApiError::Session(t("error.session_unverified")));
+        return Err(ApiError::Session(t("error.session_unverified").into()));
     };
     let identity = refreshed_identity(&refresh).await?;
     request(api, &identity).await.map_err(|e| match e {
@@ -72,7 +72,7 @@ pub(super) async fn create(api: &Rc<Api>) -> Result<Granted, ApiError> {
             message,
         } => {
             refused(message);
-            ApiError::Session(t("error.session_unverified"))
+            ApiError::Session(t("error.session_unverified").into())
         }
         other => other,
     })
@@ -126,7 +126,7 @@ async fn settle(promise: js_sys::Promise) -> Result<Granted, ApiError> {
 
 fn expired(why: String) -> ApiError {
     refused(Some(why));
-    ApiError::Session(t("error.session_expired"))
+    ApiError::Session(t("error.session_expired").into())
 }
 
 fn refused(reason: Option<String>) {

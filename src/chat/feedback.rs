@@ -2,9 +2,9 @@
 //! optional feedback text) and asking for a human, as Helper's SupportButtons do. Part of the
 //! chat controller; the requests are the API client's.
 
-use crate::i18n::tf;
 use super::{Chat, Row};
 use crate::api::{ApiError, Reaction};
+use crate::i18n::tf;
 use leptos::prelude::*;
 use std::rc::Rc;
 
@@ -54,7 +54,7 @@ impl Chat {
     /// conversation counts as escalated from now on (Helper's widget does the same, before its
     /// AI confirms).
     pub fn talk_to_human(self: &Rc<Self>) -> bool {
-        let sent = self.send(&crate::i18n::t("support.human_request"), Vec::new());
+        let sent = self.send(crate::i18n::t("support.human_request"), Vec::new());
         if sent && self.alive() {
             self.store.escalated.set(true);
         }

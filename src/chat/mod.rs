@@ -15,9 +15,9 @@ pub use receive::Received;
 
 pub use store::{Failure, RetryTarget, Row, Status, Store};
 
-use crate::i18n::{t, tf};
 use crate::api::{storage, Api, ApiError, Attachment, StoredMessage};
 use crate::events;
+use crate::i18n::{t, tf};
 use crate::json;
 use helper_widget_core::chat::{Role, TurnFailure};
 use leptos::prelude::*;
@@ -184,7 +184,7 @@ impl Chat {
                 );
                 storage::set_conversation(&self.owner, None);
                 if mark_read {
-                    self.store.notice.set(Some(t("error.open_failed")));
+                    self.store.notice.set(Some(t("error.open_failed").into()));
                 }
             }
             Err(e) => {
@@ -478,7 +478,7 @@ fn client_id(key: u64) -> String {
 /// escalated reply reads in the visitor's language (as a streamed one does).
 fn shown_content(content: String) -> String {
     if content == helper_widget_core::chat::ESCALATION_TEXT {
-        t("transcript.escalated")
+        t("transcript.escalated").into()
     } else {
         content
     }
@@ -495,11 +495,11 @@ fn failure_text(failure: &TurnFailure) -> String {
             &[("status", &status.to_string()), ("detail", detail.trim())],
         ),
         TurnFailure::Http { status, .. } => tf("error.http", &[("status", &status.to_string())]),
-        TurnFailure::Network => t("error.network"),
-        TurnFailure::Dropped => t("error.dropped"),
-        TurnFailure::TimedOut => t("error.timeout"),
-        TurnFailure::NotSent => t("error.not_sent"),
-        TurnFailure::Stream(message) if message.is_empty() => t("error.reply_failed"),
+        TurnFailure::Network => t("error.network").into(),
+        TurnFailure::Dropped => t("error.dropped").into(),
+        TurnFailure::TimedOut => t("error.timeout").into(),
+        TurnFailure::NotSent => t("error.not_sent").into(),
+        TurnFailure::Stream(message) if message.is_empty() => t("error.reply_failed").into(),
         TurnFailure::Stream(message) | TurnFailure::Session(message) => message.clone(),
     }
 }

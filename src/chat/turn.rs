@@ -128,7 +128,7 @@ pub async fn run(
         None => {
             if rules.closing_text().is_some() {
                 let text = crate::i18n::t("transcript.escalated");
-                row.text.update(|t| t.push_str(&text));
+                row.text.update(|t| t.push_str(text));
             }
             Outcome::Completed
         }

@@ -95,6 +95,11 @@ impl Live {
         }
     }
 
+    /// Whether a conversation is followed now.
+    pub fn following(&self) -> bool {
+        self.target.borrow().is_some()
+    }
+
     /// The visitor is looking at the followed conversation now: mark it read on the server and
     /// have the unread count brought up to date.
     pub fn seen(self: &Rc<Self>) {

@@ -8,8 +8,8 @@
 //! network or the chat.
 
 use super::dom::child;
-use crate::i18n::{t, tf, tn};
 use crate::api::Attachment;
+use crate::i18n::{t, tf, tn};
 use helper_widget_core::attachments::{
     is_image, refusal, Refusal, ACCEPT, MAX_FILES, MAX_FILE_BYTES, MAX_TOTAL_BYTES,
 };
@@ -217,7 +217,7 @@ fn build(form: &Element, tray: &Rc<Tray>) -> Option<()> {
             ("type", "button"),
             ("data-testid", "attach-button"),
             ("data-action", "attach"),
-            ("aria-label", &t("composer.attach")),
+            ("aria-label", t("composer.attach")),
         ],
     )?
     .set_inner_html(CLIP_ICON);
@@ -311,10 +311,16 @@ fn preview(host: &Element, p: &Picked) -> Option<()> {
 fn refused_text(name: &str, why: Refusal) -> String {
     let megabytes = |bytes: f64| ((bytes / 1_048_576.0) as u32).to_string();
     let reason = match why {
-        Refusal::Type => t("composer.refused_type"),
-        Refusal::Size => tf("composer.refused_size", &[("size", &megabytes(MAX_FILE_BYTES))]),
+        Refusal::Type => t("composer.refused_type").into(),
+        Refusal::Size => tf(
+            "composer.refused_size",
+            &[("size", &megabytes(MAX_FILE_BYTES))],
+        ),
         Refusal::Count => tn("composer.refused_count", MAX_FILES as u32, &[]),
-        Refusal::Total => tf("composer.refused_total", &[("size", &megabytes(MAX_TOTAL_BYTES))]),
+        Refusal::Total => tf(
+            "composer.refused_total",
+            &[("size", &megabytes(MAX_TOTAL_BYTES))],
+        ),
     };
     tf("composer.refused", &[("name", name), ("reason", &reason)])
 }

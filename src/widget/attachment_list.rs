@@ -6,9 +6,9 @@
 //! server is shown as text only. URLs are set as properties from JavaScript strings, so a
 //! sent file's data URL is never copied into wasm memory.
 
-use crate::i18n::t;
 use super::dom::child;
 use crate::api::Attachment;
+use crate::i18n::t;
 use helper_widget_core::attachments::{image_url, url_use, UrlUse};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
@@ -30,7 +30,7 @@ fn show(host: &Element, a: &Attachment) -> Option<()> {
         Some(name) => name,
         None => {
             fallback = t("transcript.attachment");
-            &fallback
+            fallback
         }
     };
     let image = image_url(&head, a.content_type.as_deref());

@@ -1,10 +1,10 @@
 //! The composer: a labelled textarea, Attach (with drag-and-drop and paste of files), the
 //! chosen files' previews, Send, and Stop while a reply streams.
 
-use crate::i18n::t;
 use super::attach::{mount, read, Tray};
 use super::use_chat;
 use crate::chat::Status;
+use crate::i18n::t;
 use leptos::html;
 use leptos::prelude::*;
 use std::rc::Rc;

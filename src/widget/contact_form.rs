@@ -3,10 +3,10 @@
 //! [`Contact`] controller's. Its content is built with plain DOM calls ([`super::dom`]) and
 //! redrawn by the function that watches the controller.
 
-use crate::i18n::t;
 use super::dom::{child, clicked_action, focus, title_bar, toggle};
 use super::{use_composer_focus, use_contact, PanelBody, UiState};
 use crate::contact::{Contact, ContactStatus};
+use crate::i18n::t;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::rc::Rc;
@@ -66,7 +66,7 @@ struct Parts {
 /// are announced in the alert, in the widget's words. The alert and the status line are there
 /// from the start, so what appears in them is announced.
 fn build(pane: &Element, known_email: &str) -> Option<Parts> {
-    title_bar(pane, &t("contact.title"), "hw-contact-title")?;
+    title_bar(pane, t("contact.title"), "hw-contact-title")?;
     let form = child(
         pane,
         "form",
@@ -78,7 +78,7 @@ fn build(pane: &Element, known_email: &str) -> Option<Parts> {
             ("novalidate", ""),
         ],
     )?;
-    let email_label = child(&form, "label", "hw-field", Some(&t("contact.email")), &[])?;
+    let email_label = child(&form, "label", "hw-field", Some(t("contact.email")), &[])?;
     let email = child(
         &email_label,
         "input",
@@ -90,19 +90,19 @@ fn build(pane: &Element, known_email: &str) -> Option<Parts> {
             ("value", known_email),
         ],
     )?;
-    let message_label = child(&form, "label", "hw-field", Some(&t("contact.message")), &[])?;
+    let message_label = child(&form, "label", "hw-field", Some(t("contact.message")), &[])?;
     let message = child(
         &message_label,
         "textarea",
         "hw-field__input hw-field__input--long",
         None,
-        &[("aria-label", &t("contact.message")), ("rows", "5")],
+        &[("aria-label", t("contact.message")), ("rows", "5")],
     )?;
     let send = child(
         &form,
         "button",
         "hw-submit",
-        Some(&t("contact.send")),
+        Some(t("contact.send")),
         &[("type", "submit")],
     )?;
     let alert = child(
@@ -165,10 +165,10 @@ fn contact_pane(pane: Element, contact: Rc<Contact>) {
 fn draw(parts: &Parts, status: &ContactStatus) {
     let problem = match status {
         ContactStatus::Invalid(key) => t(key),
-        ContactStatus::Failed(why) => why.clone(),
-        _ => String::new(),
+        ContactStatus::Failed(why) => why.as_str(),
+        _ => "",
     };
-    parts.alert.set_text_content(Some(&problem));
+    parts.alert.set_text_content(Some(problem));
     let sent = *status == ContactStatus::Sent;
     toggle(&parts.send, "disabled", *status == ContactStatus::Sending);
     toggle(&parts.form, "hidden", sent);
@@ -176,7 +176,7 @@ fn draw(parts: &Parts, status: &ContactStatus) {
     if sent && !thanked {
         let thanks = t("contact.thanks");
         let attrs = [("data-testid", "contact-form-success")];
-        child(&parts.status, "span", "", Some(&thanks), &attrs);
+        child(&parts.status, "span", "", Some(thanks), &attrs);
     } else if !sent && thanked {
         parts.status.set_text_content(None);
     }

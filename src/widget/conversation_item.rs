@@ -3,9 +3,9 @@
 //! Built with plain DOM calls (see [`super::dom`]): the list only ever grows by whole pages and
 //! its entries never change, so they need no reactivity. Server text is only ever set as text.
 
-use crate::i18n::t;
 use super::dom::child;
 use crate::api::ConversationSummary;
+use crate::i18n::t;
 use leptos::prelude::document;
 use web_sys::Element;
 
@@ -30,7 +30,7 @@ pub fn conversation_item(summary: &ConversationSummary) -> Option<Element> {
     let head = child(&button, "span", "hw-conv__head", None, &[])?;
     if summary.is_unread {
         let mark = child(&head, "span", "hw-conv__unread", None, &[])?;
-        child(&mark, "span", "hw-sr", Some(&t("history.unread")), &[])?;
+        child(&mark, "span", "hw-sr", Some(t("history.unread")), &[])?;
     }
     child(
         &head,

@@ -33,10 +33,10 @@ pub fn title_bar(pane: &Element, title: &str, id: &str) -> Option<Element> {
         &bar,
         "button",
         "hw-back",
-        Some(&t("panel.back")),
+        Some(t("panel.back")),
         &[
             ("type", "button"),
-            ("aria-label", &t("panel.back_label")),
+            ("aria-label", t("panel.back_label")),
             ("data-action", "back"),
         ],
     )?;

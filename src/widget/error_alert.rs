@@ -1,7 +1,7 @@
 //! A failed turn: what went wrong, and Retry.
 
-use crate::i18n::t;
 use super::{use_chat, use_composer_focus};
+use crate::i18n::t;
 use leptos::prelude::*;
 
 /// `role="alert"` with the failure and a Retry button that re-sends the failed message.

@@ -3,11 +3,11 @@
 //! [`History`] controller's; this view only says when more is needed. Its content is built with
 //! plain DOM calls ([`super::dom`]) and redrawn by the function that watches the controller.
 
-use crate::i18n::t;
 use super::conversation_item::conversation_item;
 use super::dom::{child, clicked_action, focus, title_bar, toggle};
 use super::{use_composer_focus, use_history, PanelBody, UiState};
 use crate::history::{History, List, ListStatus};
+use crate::i18n::t;
 use leptos::html;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -102,14 +102,14 @@ struct Parts {
 
 /// The pane's fixed content: title bar, the list, a polite status line and a hidden alert.
 fn build(pane: Element, can_clear: bool) -> Option<Parts> {
-    let bar = title_bar(&pane, &t("history.title"), "hw-history-title")?;
+    let bar = title_bar(&pane, t("history.title"), "hw-history-title")?;
     if can_clear {
         let attrs = [("type", "button"), ("data-action", "clear")];
         child(
             &bar,
             "button",
             "hw-bar__action",
-            Some(&t("history.clear")),
+            Some(t("history.clear")),
             &attrs,
         )?;
     }
@@ -125,7 +125,13 @@ fn build(pane: Element, can_clear: bool) -> Option<Parts> {
     )?;
     let alert_text = child(&alert, "p", "hw-alert__text", None, &[])?;
     let retry = [("type", "button"), ("data-action", "retry")];
-    child(&alert, "button", "hw-alert__retry", Some(&t("history.retry")), &retry)?;
+    child(
+        &alert,
+        "button",
+        "hw-alert__retry",
+        Some(t("history.retry")),
+        &retry,
+    )?;
     // Focus goes to Back when the pane opens, where it is announced and can be left.
     let opened = pane.clone();
     request_animation_frame(move || focus(first(&opened, "[data-action=back]")));
@@ -169,7 +175,7 @@ fn draw(parts: &Parts, list: &List, history: &Rc<History>) {
     }
     parts.shown.set(list.items.len());
     let note = status_note(&list.status, list.items.is_empty());
-    parts.note.set_text_content(Some(&note));
+    parts.note.set_text_content(Some(note));
     if let ListStatus::Failed(why) = &list.status {
         let text = crate::i18n::tf("history.failed", &[("detail", why)]);
         parts.alert_text.set_text_content(Some(&text));
@@ -213,18 +219,18 @@ fn first(pane: &Element, selector: &str) -> Option<Element> {
 }
 
 /// The polite status line under the list: loading, or that there is nothing to list.
-fn status_note(status: &ListStatus, empty: bool) -> String {
+fn status_note(status: &ListStatus, empty: bool) -> &'static str {
     match status {
         ListStatus::Loading => t("history.loading"),
         ListStatus::Complete if empty => t("history.empty"),
-        _ => String::new(),
+        _ => "",
     }
 }
 
 /// Asks the visitor before the history goes for good.
 fn confirm_clear() -> bool {
     window()
-        .confirm_with_message(&t("history.clear_confirm"))
+        .confirm_with_message(t("history.clear_confirm"))
         .unwrap_or(false)
 }
 

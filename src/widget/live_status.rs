@@ -1,8 +1,8 @@
 //! What the visitor should know about the people behind the chat: a human has the conversation,
 //! and a human is typing.
 
-use crate::i18n::t;
 use super::use_chat;
+use crate::i18n::t;
 use leptos::prelude::*;
 
 /// "A person from our team will answer here", while the conversation is escalated.

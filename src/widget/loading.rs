@@ -1,9 +1,9 @@
 //! The indicator shown from send until the reply's first text, including while a tool runs
 //! (where Helper's widget shows a blank gap).
 
-use crate::i18n::t;
 use super::use_chat;
 use crate::chat::Status;
+use crate::i18n::t;
 use leptos::prelude::*;
 
 /// "Thinking…" / "Searching our help articles…": a polite status, with animated dots that

@@ -309,7 +309,13 @@ fn follow_live(ui: UiState, chat: Rc<Chat>, api: Rc<Api>, unread: Option<UnreadB
         let open = ui.open.get();
         let idle = store.status.get() == Status::Idle;
         let escalated = store.escalated.get();
-        live.follow(slug.clone().filter(|_| open || escalated));
+        let wanted = slug.clone().filter(|_| open || escalated);
+        // A new conversation's first answer streams over `POST /api/chat`: the realtime
+        // handshake would compete with it for the visitor's first words, so listening starts
+        // when that answer is over (nobody but the AI answers before then).
+        if idle || wanted.is_none() || live.following() {
+            live.follow(wanted);
+        }
         let (was_open, was_idle, shown) = before.unwrap_or((false, true, None));
         // Helper counts a conversation unread while it has a message newer than the visitor's
         // last read, the AI's answers included. What the open panel shows is read: on opening,

@@ -31,7 +31,7 @@ pub fn Panel(
     /// Panel state.
     ui: UiState,
 ) -> impl IntoView {
-    let title = title.unwrap_or_else(|| t("panel.title"));
+    let title = title.unwrap_or_else(|| t("panel.title").into());
     let composer_ref = NodeRef::<html::Textarea>::new();
     provide_context(ComposerFocus(composer_ref));
     let panel_ref = NodeRef::<html::Section>::new();
@@ -151,7 +151,7 @@ pub fn add_size_button(within: &web_sys::Element, ui: UiState) -> Option<Closure
     ] {
         let name = document().create_element("span").ok()?;
         name.set_class_name(class);
-        name.set_text_content(Some(&crate::i18n::t(key)));
+        name.set_text_content(Some(crate::i18n::t(key)));
         button.append_child(&name).ok()?;
     }
     let listener = Closure::<dyn FnMut()>::new(move || ui.toggle_minimized());

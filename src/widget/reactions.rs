@@ -4,11 +4,11 @@
 //! change: the buttons keep focus across a reaction, and every reply shares one small piece of
 //! code instead of a typed view tree per state (those cost every visitor kilobytes of wasm).
 
-use crate::i18n::t;
 use super::dom::{child, clicked_action, focus, toggle};
 use super::{use_chat, use_composer_focus, ChatHandle, ComposerFocus};
 use crate::api::Reaction;
 use crate::chat::Row;
+use crate::i18n::t;
 use helper_widget_core::chat::Role;
 use leptos::html;
 use leptos::prelude::*;
@@ -46,8 +46,8 @@ fn reaction_button(bar: &Element, testid: &str, label: &str, icon: &str) -> Opti
 /// hidden feedback form.
 fn build(host: &Element) -> Option<()> {
     let bar = child(host, "div", "hw-reactions", None, &[])?;
-    reaction_button(&bar, "reaction-up", &t("reaction.up"), UP_ICON)?;
-    reaction_button(&bar, "reaction-down", &t("reaction.down"), DOWN_ICON)?;
+    reaction_button(&bar, "reaction-up", t("reaction.up"), UP_ICON)?;
+    reaction_button(&bar, "reaction-down", t("reaction.down"), DOWN_ICON)?;
     // Always there, so screen readers hear the thanks when it is written.
     child(
         &bar,
@@ -63,8 +63,8 @@ fn build(host: &Element) -> Option<()> {
         "hw-feedback__text",
         None,
         &[
-            ("aria-label", &t("feedback.label")),
-            ("placeholder", &t("feedback.placeholder")),
+            ("aria-label", t("feedback.label")),
+            ("placeholder", t("feedback.placeholder")),
             ("rows", "2"),
             ("maxlength", "2000"),
         ],
@@ -73,8 +73,8 @@ fn build(host: &Element) -> Option<()> {
         &form,
         "button",
         "hw-button",
-        Some(&t("feedback.send")),
-        &[("type", "submit"), ("aria-label", &t("feedback.send_label"))],
+        Some(t("feedback.send")),
+        &[("type", "submit"), ("aria-label", t("feedback.send_label"))],
     )?;
     Some(())
 }
@@ -149,7 +149,7 @@ fn on_submit(
     }
     reacted(host, false);
     if let Some(thanks) = find(host, "[role=status]") {
-        thanks.set_text_content(Some(&t("feedback.thanks")));
+        thanks.set_text_content(Some(t("feedback.thanks")));
     }
     if let Some(composer) = composer {
         composer.focus();

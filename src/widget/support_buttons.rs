@@ -5,11 +5,11 @@
 //! small function instead of a typed view tree per state (those cost every visitor kilobytes of
 //! wasm).
 
-use crate::i18n::t;
 use super::dom::{child, clicked_action};
 use super::{use_chat, use_composer_focus};
 use crate::api::Reaction;
 use crate::chat::{Row, Status};
+use crate::i18n::t;
 use helper_widget_core::chat::Role;
 use leptos::html;
 use leptos::prelude::*;
@@ -42,19 +42,19 @@ fn draw(host: &Element, verdict: Option<Verdict>) -> Option<()> {
         "div",
         "hw-support",
         None,
-        &[("role", "group"), ("aria-label", &t("support.group"))],
+        &[("role", "group"), ("aria-label", t("support.group"))],
     )?;
     let note = |key| {
         child(
             &group,
             "p",
             "hw-support__note",
-            Some(&t(key)),
+            Some(t(key)),
             &[("role", "status")],
         )
     };
     let button = |class, key, attrs: &[(&str, &str)]| {
-        let el = child(&group, "button", class, Some(&t(key)), attrs)?;
+        let el = child(&group, "button", class, Some(t(key)), attrs)?;
         el.set_attribute("type", "button").ok()
     };
     match verdict {

@@ -1,8 +1,8 @@
 //! The transcript: a `role="log"` live region holding the conversation's messages, the
 //! loading indicator and a failed turn's alert.
 
-use crate::i18n::t;
 use super::{use_chat, ErrorAlert, LoadingIndicator, MessageView, SupportButtons, TypingIndicator};
+use crate::i18n::t;
 use leptos::html;
 use leptos::prelude::*;
 

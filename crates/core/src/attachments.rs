@@ -133,7 +133,10 @@ mod tests {
     fn refusals_by_rule() {
         assert_eq!(refusal("image/png", MB, 0, 0.0), None);
         assert_eq!(refusal("text/plain", 10.0, 0, 0.0), Some(Refusal::Type));
-        assert_eq!(refusal("image/png", 25.0 * MB + 1.0, 0, 0.0), Some(Refusal::Size));
+        assert_eq!(
+            refusal("image/png", 25.0 * MB + 1.0, 0, 0.0),
+            Some(Refusal::Size)
+        );
         assert_eq!(refusal("image/png", 25.0 * MB, 0, 0.0), None);
         assert_eq!(refusal("image/png", 1.0, 5, 5.0), Some(Refusal::Count));
         assert_eq!(refusal("image/png", 1.0, 4, 4.0), None);

@@ -24,7 +24,6 @@ pub struct Config {
     pub title: Option<String>,
 }
 
-
 /// Why a configuration field was not used. Shown to the site owner as a console warning.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ConfigWarning {
@@ -102,7 +101,10 @@ mod tests {
 
     #[test]
     fn title_is_trimmed_and_blank_means_default() {
-        assert_eq!(parse(json!({ "title": "  Acme  " })).0.title.as_deref(), Some("Acme"));
+        assert_eq!(
+            parse(json!({ "title": "  Acme  " })).0.title.as_deref(),
+            Some("Acme")
+        );
         assert_eq!(parse(json!({ "title": "   " })).0.title, None);
         assert_eq!(parse(json!({ "title": null })), (Config::default(), vec![]));
     }

@@ -103,9 +103,11 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let value = after
-            .find('}')
-            .and_then(|close| args.iter().find(|(name, _)| *name == &after[..close]).map(|a| (close, a.1)));
+        let value = after.find('}').and_then(|close| {
+            args.iter()
+                .find(|(name, _)| *name == &after[..close])
+                .map(|a| (close, a.1))
+        });
         match value {
             Some((close, value)) => {
                 out.push_str(value);
@@ -176,7 +178,12 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), load(&p)))
+            .map(|p| {
+                (
+                    p.file_stem().unwrap().to_string_lossy().into_owned(),
+                    load(&p),
+                )
+            })
             .collect();
         found.sort_by(|a, b| a.0.cmp(&b.0));
         found
@@ -201,7 +208,10 @@ mod tests {
             let missing: Vec<_> = wanted.difference(&keys).collect();
             let extra: Vec<_> = keys.difference(&wanted).collect();
             assert!(missing.is_empty(), "{lang}.json lacks {missing:?}");
-            assert!(extra.is_empty(), "{lang}.json has keys English lacks: {extra:?}");
+            assert!(
+                extra.is_empty(),
+                "{lang}.json has keys English lacks: {extra:?}"
+            );
             for (key, source) in &english {
                 let text = &texts[key];
                 match (source, text) {
@@ -273,7 +283,10 @@ mod tests {
         }
         assert!(used.len() > 50, "found only {} keys in use", used.len());
         let undefined: Vec<_> = used.iter().filter(|k| !english.contains_key(*k)).collect();
-        assert!(undefined.is_empty(), "keys used but not in en.json: {undefined:?}");
+        assert!(
+            undefined.is_empty(),
+            "keys used but not in en.json: {undefined:?}"
+        );
     }
 
     #[test]

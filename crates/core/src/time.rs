@@ -113,10 +113,16 @@ mod tests {
         assert_eq!(relative(NOW, NOW), Age::Now);
         assert_eq!(relative(NOW, NOW - 59_999.0), Age::Now);
         assert_eq!(relative(NOW, NOW - MINUTE), Age::Ago(1, Unit::Minute));
-        assert_eq!(relative(NOW, NOW - 59.0 * MINUTE), Age::Ago(59, Unit::Minute));
+        assert_eq!(
+            relative(NOW, NOW - 59.0 * MINUTE),
+            Age::Ago(59, Unit::Minute)
+        );
         let two_hours = relative(NOW, NOW - 2.0 * HOUR - 5.0 * MINUTE);
         assert_eq!(two_hours, Age::Ago(2, Unit::Hour));
-        assert_eq!(relative(NOW, NOW - 3.0 * DAY - 4.0 * HOUR), Age::Ago(3, Unit::Day));
+        assert_eq!(
+            relative(NOW, NOW - 3.0 * DAY - 4.0 * HOUR),
+            Age::Ago(3, Unit::Day)
+        );
         assert_eq!(relative(NOW, NOW - 20.0 * DAY), Age::Ago(2, Unit::Week));
         assert_eq!(relative(NOW, NOW - 800.0 * DAY), Age::Ago(2, Unit::Year));
         assert_eq!(Unit::Week.intl_name(), "week");

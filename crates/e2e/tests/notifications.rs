@@ -98,7 +98,10 @@ async fn wait_badge(b: &Browser, n: u32) {
     assert_eq!(
         b.in_shadow("root.querySelector('[data-testid=launcher]').getAttribute('aria-label')")
             .await,
-        json!(format!("Support chat, {n} unread"))
+        json!(match n {
+            1 => "Support chat, 1 conversation with an unread reply".to_owned(),
+            n => format!("Support chat, {n} conversations with unread replies"),
+        })
     );
 }
 
