@@ -242,9 +242,8 @@ impl Chat {
             return false;
         }
         self.store.failure.set(None);
-        if let Some(target) = self.push_user_message(content, attachments) {
-            self.begin_turn(target, false);
-        }
+        let (target, row) = self.user_message(content, attachments);
+        self.begin_turn(target, Some(row), false);
         true
     }
 
@@ -257,9 +256,8 @@ impl Chat {
         }
         self.stop();
         self.leave_conversation();
-        if let Some(target) = self.push_user_message(content, Vec::new()) {
-            self.begin_turn(target, true);
-        }
+        let (target, row) = self.user_message(content, Vec::new());
+        self.begin_turn(target, Some(row), true);
     }
 
     /// Leaves the current conversation; the next message starts a new one.
@@ -300,7 +298,7 @@ impl Chat {
             }
         });
         self.store.failure.set(None);
-        self.begin_turn(target, false);
+        self.begin_turn(target, None, false);
     }
 
     /// `destroy()`: abort whatever is in flight; later task wake-ups do nothing.
@@ -316,11 +314,9 @@ impl Chat {
 
     /// Adds the visitor's message and announces it. `None` when a `message` listener destroyed
     /// the widget meanwhile: there is nothing left to send it from.
-    fn push_user_message(
-        &self,
-        content: &str,
-        attachments: Vec<Attachment>,
-    ) -> Option<RetryTarget> {
+    /// The visitor's message as a row and what a turn (and Retry) needs of it; shown by
+    /// [`Chat::begin_turn`].
+    fn user_message(&self, content: &str, attachments: Vec<Attachment>) -> (RetryTarget, Row) {
         let key = self.key();
         let client_id = client_id(key);
         let mut row = Row::new(
@@ -332,21 +328,13 @@ impl Chat {
         );
         row.created_at = Some(now_iso());
         row.attachments = attachments.clone();
-        self.store.push(row);
-        events::emit(
-            "message",
-            events::detail(json::object(vec![
-                ("role", "user".into()),
-                ("content", content.into()),
-                ("id", client_id.as_str().into()),
-            ])),
-        );
-        self.alive.get().then(|| RetryTarget {
+        let target = RetryTarget {
             row_key: key,
             client_id,
             content: content.to_owned(),
             attachments,
-        })
+        };
+        (target, row)
     }
 
     /// Whether the widget is still mounted. Any event listener may call `destroy()`, which
@@ -356,10 +344,17 @@ impl Chat {
         self.alive.get()
     }
 
-    fn begin_turn(self: &Rc<Self>, user: RetryTarget, is_prompt: bool) {
+    /// Starts the turn for `user`'s message, first showing `shown` (its row) unless it is
+    /// there already (Retry). The request goes out before the rows are drawn: the task is queued
+    /// ahead of the views' updates, so the first render of the transcript (the costliest, on a
+    /// first message) overlaps the round trips instead of delaying them.
+    fn begin_turn(self: &Rc<Self>, user: RetryTarget, shown: Option<Row>, is_prompt: bool) {
         let abort = match web_sys::AbortController::new() {
             Ok(a) => a,
             Err(_) => {
+                if let Some(row) = shown {
+                    self.store.push(row);
+                }
                 self.fail(TurnFailure::Network, user);
                 return;
             }
@@ -367,17 +362,33 @@ impl Chat {
         let id = self.key();
         let mut row = Row::new(id, client_id(id), Role::Assistant, String::new(), true);
         row.created_at = Some(now_iso());
-        self.store.push(row.clone());
-        self.store.status.set(Status::Submitted);
         *self.turn.borrow_mut() = Some(ActiveTurn {
             id,
             abort: abort.clone(),
         });
         let this = Rc::clone(self);
+        let (task_row, task_user) = (row.clone(), user.clone());
         leptos::task::spawn_local(async move {
-            let outcome = turn::run(&this, &row, &user, is_prompt, &abort.signal()).await;
-            this.finish_turn(id, row, user, outcome);
+            let outcome = turn::run(&this, &task_row, &task_user, is_prompt, &abort.signal()).await;
+            this.finish_turn(id, task_row, task_user, outcome);
         });
+        if let Some(shown) = shown {
+            self.store.push(shown);
+            events::emit(
+                "message",
+                events::detail(json::object(vec![
+                    ("role", "user".into()),
+                    ("content", user.content.as_str().into()),
+                    ("id", user.client_id.as_str().into()),
+                ])),
+            );
+            // A listener may have destroyed the widget; the task then ends by itself.
+            if !self.alive.get() {
+                return;
+            }
+        }
+        self.store.push(row);
+        self.store.status.set(Status::Submitted);
     }
 
     fn finish_turn(&self, id: u64, row: Row, user: RetryTarget, outcome: turn::Outcome) {
