@@ -179,7 +179,7 @@ async fn init_twice_leaves_one_panel_and_unmount_removes_it() {
     let first_root = shadow();
     embed::unmount();
     mount(Config {
-        title: "Second".into(),
+        title: Some("Second".into()),
     });
     tick().await;
     assert_eq!(
@@ -471,4 +471,39 @@ fn stored_messages_read_their_public_attachments() {
     let bare = serde_json::json!({ "id": "8", "content": "x", "role": "assistant" });
     let stored = helper_widget::api::StoredMessage::from_json(bare).expect("a message");
     assert!(stored.attachments.is_empty());
+}
+
+/// Texts come from the catalogue with the loader's overlay; counts pick the language's plural
+/// form and are written in its digits; ages are `Intl`'s words for the language.
+#[wasm_bindgen_test]
+fn texts_counts_and_ages_follow_the_language() {
+    use helper_widget::i18n;
+    let overlay = js_sys::JSON::parse(
+        r#"{"composer.send":"Senden","composer.refused_count":{"one":"höchstens {count} Datei","other":"höchstens {count} Dateien"}}"#,
+    )
+    .expect("JSON");
+    i18n::set("de", &overlay);
+    assert_eq!(i18n::t("composer.send"), "Senden");
+    // Not overridden: English.
+    assert_eq!(i18n::t("composer.stop"), "Stop");
+    assert_eq!(
+        i18n::tn("composer.refused_count", 1, &[]),
+        "höchstens 1 Datei"
+    );
+    assert_eq!(
+        i18n::tn("composer.refused_count", 1000, &[]),
+        "höchstens 1.000 Dateien"
+    );
+    let now = js_sys::Date::now();
+    let age = i18n::age(now, now - 5.0 * 60_000.0 - 1.0);
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"style".into(), &"narrow".into()).expect("set");
+    js_sys::Reflect::set(&options, &"numeric".into(), &"auto".into()).expect("set");
+    let german = js_sys::Intl::RelativeTimeFormat::new(&js_sys::Array::of1(&"de".into()), &options)
+        .format(-5.0, "minute");
+    assert_eq!(age, String::from(german));
+    assert!(age.contains('5') && age != "5m ago", "{age}");
+    i18n::set("en", &JsValue::UNDEFINED);
+    assert_eq!(i18n::t("composer.send"), "Send message");
+    assert_eq!(i18n::age(now, now - 10.0), "now");
 }
