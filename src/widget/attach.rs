@@ -1,6 +1,7 @@
 //! The files chosen for the next message: the rules they must pass, their previews (with a
 //! remove button each), the alert that says why a file was refused, and reading them as data
-//! URLs when the message is sent.
+//! URLs when the message is sent. A screenshot of the page ([`super::screenshot`]) joins the
+//! same tray as one more PNG, under the same rules.
 //!
 //! Built with plain DOM calls ([`super::dom`]) like the other small dynamic parts: the list is
 //! rebuilt when it changes, which is rare and tiny. Depends on the browser-free rules in
@@ -24,10 +25,36 @@ const CLIP_ICON: &str = r#"<svg class="hw-icon" viewBox="0 0 24 24" aria-hidden=
 /// The form's listener for file events, kept as long as the tray.
 type Listener = Closure<dyn FnMut(Event)>;
 
-/// A chosen file and its thumbnail's object URL (images only), revoked once it is not shown.
-struct Picked {
-    file: File,
-    preview: Option<String>,
+/// The name and type a screenshot is sent with.
+pub const SHOT_NAME: &str = "screenshot.png";
+const SHOT_TYPE: &str = "image/png";
+
+/// What goes with the next message.
+#[derive(Clone)]
+pub enum Picked {
+    /// A chosen file and its thumbnail's object URL (images only), revoked once it is not
+    /// shown.
+    File(File, Option<String>),
+    /// A screenshot of the page: a PNG data URL, kept as a JS string (megabytes of base64
+    /// stay out of wasm memory), which is also its thumbnail.
+    Shot(JsValue),
+}
+
+impl Picked {
+    fn name(&self) -> String {
+        match self {
+            Picked::File(file, _) => file.name(),
+            Picked::Shot(_) => SHOT_NAME.into(),
+        }
+    }
+
+    /// Bytes, as the size rules count them (a data URL's base64 is 4/3 of its content).
+    fn size(&self) -> f64 {
+        match self {
+            Picked::File(file, _) => file.size(),
+            Picked::Shot(url) => f64::from(js_sys::JsString::from(url.clone()).length()) * 0.75,
+        }
+    }
 }
 
 /// The chosen files, their previews and the composer's listener for them. Lives in the
@@ -39,6 +66,9 @@ pub struct Tray {
     /// How many files are chosen, for the Send button.
     count: RwSignal<usize>,
     listener: RefCell<Option<Listener>>,
+    /// The screenshot checkbox, kept ticked exactly while a screenshot is in the tray (set by
+    /// [`super::screenshot::mount`]), except while a capture runs: it is disabled then.
+    shot_box: RefCell<Option<web_sys::HtmlInputElement>>,
 }
 
 impl Tray {
@@ -49,6 +79,7 @@ impl Tray {
             host: RefCell::default(),
             count,
             listener: RefCell::default(),
+            shot_box: RefCell::default(),
         }
     }
 
@@ -59,9 +90,8 @@ impl Tray {
         {
             let mut picked = self.picked.borrow_mut();
             for file in list {
-                let total = picked.iter().map(|p| p.file.size()).sum();
                 let (name, kind) = (file.name(), file.type_());
-                if let Some(why) = refusal(&name, &kind, file.size(), picked.len(), total) {
+                if let Some(why) = refusal_in(&picked, &name, &kind, file.size()) {
                     if !refused.is_empty() {
                         refused.push(' ');
                     }
@@ -71,7 +101,7 @@ impl Tray {
                 let preview = is_image(&kind)
                     .then(|| Url::create_object_url_with_blob(&file).ok())
                     .flatten();
-                picked.push(Picked { file, preview });
+                picked.push(Picked::File(file, preview));
             }
         }
         self.render(&refused);
@@ -88,6 +118,31 @@ impl Tray {
         self.render("");
     }
 
+    /// Adds the screenshot `url` (a PNG data URL) if the rules let it join, and says why not in
+    /// the alert otherwise. Whether it joined.
+    pub fn add_shot(&self, url: JsValue) -> bool {
+        let shot = Picked::Shot(url);
+        let refused = refusal_in(&self.picked.borrow(), SHOT_NAME, SHOT_TYPE, shot.size());
+        if refused.is_none() {
+            self.picked.borrow_mut().push(shot);
+        }
+        self.render(refused.as_deref().unwrap_or_default());
+        refused.is_none()
+    }
+
+    /// Takes the screenshot out again (its checkbox was unticked).
+    pub fn remove_shot(&self) {
+        self.picked
+            .borrow_mut()
+            .retain(|p| !matches!(p, Picked::Shot(_)));
+        self.render("");
+    }
+
+    /// Lets the tray keep `input` ticked exactly while it holds a screenshot.
+    pub fn set_shot_box(&self, input: web_sys::HtmlInputElement) {
+        *self.shot_box.borrow_mut() = Some(input);
+    }
+
     /// Forgets every file (the message went).
     pub fn clear(&self) {
         for p in self.picked.borrow_mut().drain(..) {
@@ -101,19 +156,21 @@ impl Tray {
         self.render(problem);
     }
 
-    /// The chosen files, to read and send.
-    pub fn files(&self) -> Vec<File> {
-        self.picked
-            .borrow()
-            .iter()
-            .map(|p| p.file.clone())
-            .collect()
+    /// What goes with the next message, to read and send.
+    pub fn files(&self) -> Vec<Picked> {
+        self.picked.borrow().clone()
     }
 
     /// Rebuilds the previews, and the alert when there is a `problem`.
     fn render(&self, problem: &str) {
         let picked = self.picked.borrow();
         self.count.set(picked.len());
+        if let Some(input) = &*self.shot_box.borrow() {
+            // While a capture runs the box is disabled and ticked, with nothing in the tray yet.
+            if !input.disabled() {
+                input.set_checked(picked.iter().any(|p| matches!(p, Picked::Shot(_))));
+            }
+        }
         let Some(host) = &*self.host.borrow() else {
             return;
         };
@@ -163,7 +220,13 @@ impl Tray {
                     focus_or_click(&form, "textarea", false);
                 }
             }
-            "change" => self.add(chosen(ev)),
+            // The screenshot checkbox's changes are not files.
+            "change" => {
+                let files = chosen(ev);
+                if !files.is_empty() {
+                    self.add(files);
+                }
+            }
             "dragover" => ev.prevent_default(),
             kind => {
                 let data = match kind {
@@ -184,9 +247,9 @@ impl Tray {
     }
 }
 
-/// Adds the previews' place, the hidden file input and Attach to the composer `form` (a
-/// directive: it runs as the form is made, so they come before the textarea), and listens
-/// there for files.
+/// Adds the previews' place, the hidden file input and Attach to the composer `form` (from the
+/// form's directive, [`super::screenshot::mount`]: it runs as the form is made, so they come
+/// before the textarea), and listens there for files.
 pub fn mount(form: Element, tray: Rc<Tray>) {
     let _ = build(&form, &tray);
 }
@@ -259,13 +322,19 @@ impl Drop for Tray {
 }
 
 fn revoke(p: &Picked) {
-    if let Some(url) = &p.preview {
+    if let Picked::File(_, Some(url)) = p {
         let _ = Url::revoke_object_url(url);
     }
 }
 
+/// Why a file `name` of type `kind` and `size` bytes cannot join `picked`, if it cannot.
+fn refusal_in(picked: &[Picked], name: &str, kind: &str, size: f64) -> Option<String> {
+    let total = picked.iter().map(Picked::size).sum();
+    refusal(name, kind, size, picked.len(), total)
+}
+
 fn preview(host: &Element, p: &Picked) -> Option<()> {
-    let name = p.file.name();
+    let name = p.name();
     let item = child(
         host,
         "div",
@@ -273,15 +342,21 @@ fn preview(host: &Element, p: &Picked) -> Option<()> {
         None,
         &[("data-testid", "attachment-preview"), ("title", &name)],
     )?;
-    match &p.preview {
-        Some(url) => child(
+    match p {
+        Picked::File(_, Some(url)) => child(
             &item,
             "img",
             "hw-preview__img",
             None,
             &[("src", url), ("alt", "")],
         )?,
-        None => child(
+        Picked::Shot(url) => {
+            let img = child(&item, "img", "hw-preview__img", None, &[("alt", "")])?;
+            // Set from the JS string itself: no copy of the data URL into wasm memory.
+            js_sys::Reflect::set(&img, &"src".into(), url).ok()?;
+            img
+        }
+        Picked::File(_, None) => child(
             &item,
             "span",
             "hw-preview__icon",
@@ -306,9 +381,20 @@ fn preview(host: &Element, p: &Picked) -> Option<()> {
 
 /// Reads `files` as data URLs with the browser's `FileReader`, which works off the main thread
 /// (25 MB never goes through a base64 loop here). `Err` names a file that could not be read.
-pub async fn read(files: Vec<File>) -> Result<Vec<Attachment>, String> {
+pub async fn read(files: Vec<Picked>) -> Result<Vec<Attachment>, String> {
     let mut out = Vec::with_capacity(files.len());
-    for file in files {
+    for picked in files {
+        let file = match picked {
+            Picked::File(file, _) => file,
+            Picked::Shot(url) => {
+                out.push(Attachment {
+                    name: Some(SHOT_NAME.into()),
+                    content_type: Some(SHOT_TYPE.into()),
+                    url: SendWrapper::new(url),
+                });
+                continue;
+            }
+        };
         let url = data_url(&file).await.ok_or_else(|| {
             format!(
                 "“{}” could not be read. Remove it or choose it again.",
@@ -346,10 +432,11 @@ fn chosen(ev: &Event) -> Vec<File> {
     else {
         return Vec::new();
     };
-    let files = input
-        .files()
-        .map(|list| files_of(&list))
-        .unwrap_or_default();
+    // Other inputs (the screenshot checkbox) have no file list.
+    let Some(list) = input.files() else {
+        return Vec::new();
+    };
+    let files = files_of(&list);
     input.set_value("");
     files
 }
