@@ -14,16 +14,11 @@ use helper_widget_core::attachments::{is_image, refusal, ACCEPT};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::cell::RefCell;
-use std::rc::Rc;
-use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Element, Event, File, FileList, FileReader, Url};
 
 const CLIP_ICON: &str = r#"<svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M20 11.5l-8 8a5 5 0 0 1-7-7l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7L9.7 17.2a1.7 1.7 0 0 1-2.4-2.4L15 7" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"/></svg>"#;
-
-/// The form's listener for file events, kept as long as the tray.
-type Listener = Closure<dyn FnMut(Event)>;
 
 /// The name and type a screenshot is sent with.
 pub const SHOT_NAME: &str = "screenshot.png";
@@ -57,15 +52,13 @@ impl Picked {
     }
 }
 
-/// The chosen files, their previews and the composer's listener for them. Lives in the
-/// composer, and dies with it.
+/// The chosen files and their previews. Lives in the composer, and dies with it.
 pub struct Tray {
     picked: RefCell<Vec<Picked>>,
     /// Where previews and the alert go; set by [`mount`].
     host: RefCell<Option<Element>>,
     /// How many files are chosen, for the Send button.
     count: RwSignal<usize>,
-    listener: RefCell<Option<Listener>>,
     /// The screenshot checkbox, kept ticked exactly while a screenshot is in the tray (set by
     /// [`super::screenshot::mount`]), except while a capture runs: it is disabled then.
     shot_box: RefCell<Option<web_sys::HtmlInputElement>>,
@@ -78,7 +71,6 @@ impl Tray {
             picked: RefCell::default(),
             host: RefCell::default(),
             count,
-            listener: RefCell::default(),
             shot_box: RefCell::default(),
         }
     }
@@ -196,10 +188,11 @@ impl Tray {
         (0..previews.length()).position(|i| previews.item(i).as_ref() == Some(&item))
     }
 
-    /// One listener on the form for everything files do there: Attach and remove clicks, the
-    /// file input's change, drag-and-drop, and pasted files (events bubble up from the
-    /// textarea). One closure rather than a typed handler each keeps the wasm small.
-    fn on_event(&self, ev: &Event) {
+    /// Everything files do in the composer form: Attach and remove clicks, the file input's
+    /// change, drag-and-drop, and pasted files (events bubble up from the textarea). The form's
+    /// one listener ([`super::screenshot::mount`]) hands every event here; one closure rather
+    /// than a typed handler each keeps the wasm small.
+    pub fn on_event(&self, ev: &Event) {
         match ev.type_().as_str() {
             "click" => {
                 let Some(button) = ev
@@ -249,12 +242,8 @@ impl Tray {
 
 /// Adds the previews' place, the hidden file input and Attach to the composer `form` (from the
 /// form's directive, [`super::screenshot::mount`]: it runs as the form is made, so they come
-/// before the textarea), and listens there for files.
-pub fn mount(form: Element, tray: Rc<Tray>) {
-    let _ = build(&form, &tray);
-}
-
-fn build(form: &Element, tray: &Rc<Tray>) -> Option<()> {
+/// before the textarea).
+pub fn mount(form: &Element, tray: &Tray) -> Option<()> {
     let host = child(form, "div", "hw-tray", None, &[])?;
     child(
         form,
@@ -281,19 +270,7 @@ fn build(form: &Element, tray: &Rc<Tray>) -> Option<()> {
         ],
     )?
     .set_inner_html(CLIP_ICON);
-    // Weak: the tray owns this listener.
-    let weak = Rc::downgrade(tray);
-    let listener = Listener::new(move |ev: Event| {
-        if let Some(tray) = weak.upgrade() {
-            tray.on_event(&ev);
-        }
-    });
-    for kind in ["click", "change", "dragover", "drop", "paste"] {
-        form.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref())
-            .ok()?;
-    }
     *tray.host.borrow_mut() = Some(host);
-    *tray.listener.borrow_mut() = Some(listener);
     Some(())
 }
 

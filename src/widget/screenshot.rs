@@ -48,6 +48,7 @@ pub fn set_capture(capture: Option<js_sys::Function>) {
     CAPTURE.with(|c| *c.borrow_mut() = capture);
 }
 
+/// The composer form's listener, kept as long as the option.
 type Listener = Closure<dyn FnMut(Event)>;
 
 /// The checkbox row, once mounted.
@@ -128,9 +129,7 @@ impl ShotOption {
                 self.show();
             }
             "keydown" => {
-                let Some(key) = ev.dyn_ref::<KeyboardEvent>() else {
-                    return;
-                };
+                let key: &KeyboardEvent = ev.unchecked_ref();
                 if !((key.ctrl_key() || key.meta_key())
                     && key.shift_key()
                     && key.key().eq_ignore_ascii_case("s"))
@@ -223,52 +222,43 @@ async fn shoot(capture: &js_sys::Function) -> Result<JsValue, JsValue> {
 
 /// Mounts the attachment tray ([`super::attach::mount`]) and then the (hidden) checkbox row in
 /// the composer `form` (a directive: one for both, as each directive is compiled on its own),
-/// and listens there for the draft, the shortcut and the box.
+/// with the form's one listener, for the tray's events and this row's (the draft, the shortcut,
+/// the box).
 pub fn mount(form: Element, option: Rc<ShotOption>) {
-    super::attach::mount(form.clone(), Rc::clone(&option.tray));
+    let _ = super::attach::mount(&form, &option.tray);
     let _ = build(&form, &option);
 }
 
+/// The row's structure; its text is set as text from the constants above.
+const ROW: &str = r#"<label class="hw-shot__label"><input type="checkbox" data-testid="screenshot-option"><span></span><span class="hw-shot__keys" aria-hidden="true"></span></label><span class="hw-shot__status" role="status"></span>"#;
+
 fn build(form: &Element, option: &Rc<ShotOption>) -> Option<()> {
-    let doc = document();
-    let row = doc.create_element("div").ok()?;
-    row.set_class_name("hw-shot");
-    toggle(&row, "hidden", true);
-    let label = child(&row, "label", "hw-shot__label", None, &[])?;
-    let mac = is_mac();
-    let input: HtmlInputElement = child(
-        &label,
-        "input",
-        "",
-        None,
-        &[
-            ("type", "checkbox"),
-            ("data-testid", "screenshot-option"),
-            ("aria-keyshortcuts", if mac { KEYS_MAC } else { KEYS_OTHER }),
-        ],
-    )?
-    .dyn_into()
-    .ok()?;
-    child(&label, "span", "", Some(LABEL), &[])?;
-    child(
-        &label,
-        "span",
-        "hw-shot__keys",
-        Some(if mac { SHORTCUT_MAC } else { SHORTCUT_OTHER }),
-        &[("aria-hidden", "true")],
-    )?;
-    let status = child(&row, "span", "hw-shot__status", None, &[("role", "status")])?;
     // Moved after the form's own controls when first shown: this directive runs before they
     // exist.
-    form.append_child(&row).ok()?;
+    let row = child(form, "div", "hw-shot", None, &[("hidden", "")])?;
+    row.set_inner_html(ROW);
+    let input: HtmlInputElement = row.query_selector("input").ok()??.unchecked_into();
+    let spans = row.get_elements_by_tag_name("span");
+    let mac = is_mac();
+    input
+        .set_attribute("aria-keyshortcuts", if mac { KEYS_MAC } else { KEYS_OTHER })
+        .ok()?;
+    spans.item(0)?.set_text_content(Some(LABEL));
+    spans
+        .item(1)?
+        .set_text_content(Some(if mac { SHORTCUT_MAC } else { SHORTCUT_OTHER }));
+    let status = spans.item(2)?;
     // Weak: the option owns this listener.
     let weak = Rc::downgrade(option);
     let listener = Listener::new(move |ev: Event| {
         if let Some(option) = weak.upgrade() {
+            option.tray.on_event(&ev);
             option.on_event(&ev);
         }
     });
-    for kind in ["input", "keydown", "change"] {
+    for kind in [
+        "click", "change", "dragover", "drop", "paste", "input", "keydown",
+    ] {
         form.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref())
             .ok()?;
     }

@@ -3,47 +3,15 @@
 //!
 //! Plain text in, a yes or no out: no browser, so the rule is tested natively.
 
-/// Helper's keywords, lower case: a draft that contains any of them (in any case) reads like a
-/// bug report. Substrings, as Helper matches them, so "errors" and "bugfix" count too.
-/// Helper writes one of them as "I can't" and compares it with the draft lowercased, so that
-/// one never matches there; here it does, as it was meant to.
-const KEYWORDS: [&str; 35] = [
-    "error",
-    "i can't",
-    "wrong",
-    "trouble",
-    "problem",
-    "issue",
-    "glitch",
-    "bug",
-    "broken",
-    "doesn't work",
-    "doesn't load",
-    "not loading",
-    "crash",
-    "stuck",
-    "fails",
-    "failure",
-    "failed",
-    "missing",
-    "can't find",
-    "can't see",
-    "doesn't show",
-    "not showing",
-    "not working",
-    "incorrect",
-    "unexpected",
-    "strange",
-    "weird",
-    "help me",
-    "confused",
-    "404",
-    "500",
-    "not responding",
-    "slow",
-    "hangs",
-    "screenshot",
-];
+/// Helper's keywords, lower case and separated by `|`: a draft that contains any of them (in
+/// any case) reads like a bug report. Substrings, as Helper matches them, so "errors" and
+/// "bugfix" count too. Helper writes one of them as "I can't" and compares it with the draft
+/// lowercased, so that one never matches there; here it does, as it was meant to. One string
+/// rather than an array of them: 35 fewer pointers in the wasm.
+const KEYWORDS: &str = "error|i can't|wrong|trouble|problem|issue|glitch|bug|broken|\
+doesn't work|doesn't load|not loading|crash|stuck|fails|failure|failed|missing|can't find|\
+can't see|doesn't show|not showing|not working|incorrect|unexpected|strange|weird|help me|\
+confused|404|500|not responding|slow|hangs|screenshot";
 
 /// Whether `draft` contains one of Helper's bug-report keywords, ignoring case. Phones and
 /// word processors type the typographic apostrophe (’), so "can’t" counts as "can't".
@@ -51,7 +19,7 @@ pub fn reads_like_bug_report(draft: &str) -> bool {
     let draft = draft.as_bytes();
     (0..draft.len()).any(|at| {
         KEYWORDS
-            .iter()
+            .split('|')
             .any(|keyword| starts_with(&draft[at..], keyword.as_bytes()))
     })
 }
@@ -95,7 +63,8 @@ mod tests {
 
     #[test]
     fn every_keyword_counts_in_any_case_and_within_words() {
-        for keyword in super::KEYWORDS {
+        assert_eq!(super::KEYWORDS.split('|').count(), 35);
+        for keyword in super::KEYWORDS.split('|') {
             assert!(bug(keyword), "{keyword}");
             assert!(bug(&keyword.to_uppercase()), "{keyword} upper case");
             assert!(
