@@ -101,9 +101,31 @@ fn page(head: &str) -> String {
     )
 }
 
+/// A long page scrolled down, with a fixed header (#2563eb) and a field below the fold.
+fn scrolled_page() -> String {
+    format!(
+        r#"<!DOCTYPE html><html><head><meta charset=utf-8>{CONSOLE_CAPTURE}{HELPERS}
+        <script>window.helperWidgetConfig = {{ host: "{{API}}" }};</script>
+        <script src="{{SDK}}" async></script>
+        <style>
+          html, body {{ margin: 0; background: #fef3c7; }}
+          header {{ position: fixed; top: 0; left: 0; right: 0; height: 40px; background: #2563eb; }}
+          main {{ height: 3000px; position: relative; }}
+          #card {{ position: absolute; left: 40px; top: 900px; width: 320px; height: 56px;
+                  font-size: 32px; background: #fff; color: #000; }}
+        </style></head>
+        <body><header></header><main><input id="card" type="text" value="4242 4242 4242 4242"></main>
+        <script>scrollTo(0, 700);</script></body></html>"#
+    )
+}
+
 async fn open(site: &Site, b: &Browser, path: &str, head: &str) {
     let url = site.page(path, &page(head));
-    b.open_with_widget(&url).await;
+    open_url(b, &url).await;
+}
+
+async fn open_url(b: &Browser, url: &str) {
+    b.open_with_widget(url).await;
     b.in_shadow("root.querySelector('[data-testid=launcher]').click()")
         .await;
     b.wait_panel(true).await;
@@ -351,6 +373,54 @@ async fn a_screenshot_that_cannot_be_taken_is_announced_and_the_message_goes_wit
             .as_array()
             .is_none_or(|a| a.is_empty()),
         "{sent}"
+    );
+    b.close().await;
+}
+
+/// The picture is what the visitor sees of a scrolled page: the field below the fold where it
+/// now is (masked), the fixed header still at the top.
+#[tokio::test]
+async fn a_scrolled_page_is_captured_as_the_visitor_sees_it() {
+    let site = Site::start().await;
+    let b = Browser::start().await;
+    let url = site.page("/scrolled", &scrolled_page());
+    open_url(&b, &url).await;
+    assert_eq!(js(&b, "Math.round(scrollY)").await, 700);
+    b.js("__type('Checkout is broken')", vec![]).await;
+    tick(&b).await;
+    b.wait_js("__previews().length === 1").await;
+    let url = js(&b, "__previews()[0].img").await;
+    let at = b
+        .js(
+            "const r = document.getElementById('card').getBoundingClientRect();
+             return [[r.left + r.width / 2, r.top + r.height / 2], [200, 20], [200, r.top - 60]];",
+            vec![],
+        )
+        .await;
+    assert!(
+        at[0][1].as_f64().unwrap_or_default() > 150.0,
+        "the field is in view, below the header: {at}"
+    );
+    let read = b
+        .client
+        .execute_async(
+            "__pixels(arguments[0], arguments[1], arguments[arguments.length - 1]);",
+            vec![url, at.clone()],
+        )
+        .await
+        .expect("decode the screenshot");
+    let px = &read["px"];
+    assert!(
+        close_to(&px[0], MASK),
+        "the field, where it is seen: {read} {at}"
+    );
+    assert!(
+        close_to(&px[1], [0x25, 0x63, 0xeb]),
+        "the fixed header: {read}"
+    );
+    assert!(
+        close_to(&px[2], PAGE),
+        "the page above the field: {read} {at}"
     );
     b.close().await;
 }
