@@ -16,12 +16,17 @@ confused|404|500|not responding|slow|hangs|screenshot";
 /// Whether `draft` contains one of Helper's bug-report keywords, ignoring case. Phones and
 /// word processors type the typographic apostrophe (’), so "can’t" counts as "can't".
 pub fn reads_like_bug_report(draft: &str) -> bool {
-    let draft = draft.as_bytes();
-    (0..draft.len()).any(|at| {
-        KEYWORDS
+    let mut rest = draft.as_bytes();
+    while let Some((_, tail)) = rest.split_first() {
+        if KEYWORDS
             .split('|')
-            .any(|keyword| starts_with(&draft[at..], keyword.as_bytes()))
-    })
+            .any(|keyword| starts_with(rest, keyword.as_bytes()))
+        {
+            return true;
+        }
+        rest = tail;
+    }
+    false
 }
 
 /// Whether `text` starts with the lower-case ASCII `keyword`, ASCII case ignored, a `'` in it
@@ -31,8 +36,8 @@ fn starts_with(text: &[u8], keyword: &[u8]) -> bool {
     const CURLY: &[u8] = "\u{2019}".as_bytes();
     let mut rest = text;
     for &k in keyword {
-        if k == b'\'' && rest.starts_with(CURLY) {
-            rest = &rest[CURLY.len()..];
+        if let Some(after) = rest.strip_prefix(CURLY).filter(|_| k == b'\'') {
+            rest = after;
             continue;
         }
         match rest.split_first() {
