@@ -386,7 +386,9 @@
       unread: notify,
       // A PNG data URL of the page as the visitor sees it, the widget left out and form fields
       // masked (embed/screenshot.js: modern-screenshot, fetched only when a visitor asks).
-      screenshot: () => import(SCREENSHOT_URL).then((m) => m.default(host)),
+      // `?<failures so far>` (the chat code counts them): a failed import stays failed, so a
+      // retry needs a new URL.
+      screenshot: (failures) => import(SCREENSHOT_URL + "?" + failures).then((m) => m.default(host)),
     });
 
     const mountChat = (glue) => {

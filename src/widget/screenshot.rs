@@ -66,6 +66,9 @@ pub struct ShotOption {
     busy: RwSignal<bool>,
     /// The draft asked for the box (a keyword, or the shortcut) since it was last empty.
     offered: Cell<bool>,
+    /// Captures that failed: the loader then imports the capture module under a new URL, as
+    /// the browser keeps a failed import failed.
+    failures: Cell<u32>,
     parts: RefCell<Option<Parts>>,
     listener: RefCell<Option<Listener>>,
 }
@@ -77,6 +80,7 @@ impl ShotOption {
             tray,
             busy,
             offered: Cell::new(false),
+            failures: Cell::new(0),
             parts: RefCell::default(),
             listener: RefCell::default(),
         }
@@ -172,8 +176,9 @@ impl ShotOption {
         self.status(CAPTURING);
         let weak = Rc::downgrade(self);
         let input = input.clone();
+        let failures = self.failures.get();
         leptos::task::spawn_local(async move {
-            let result = shoot(&capture).await;
+            let result = shoot(&capture, failures).await;
             let Some(this) = weak.upgrade() else {
                 return;
             };
@@ -196,6 +201,7 @@ impl ShotOption {
 
     fn failed(&self, input: &HtmlInputElement, e: &JsValue) {
         web_sys::console::warn_2(&"[Helper widget] screenshot failed".into(), e);
+        self.failures.set(self.failures.get().saturating_add(1));
         input.set_checked(false);
         self.tray.alert(FAILED);
     }
@@ -207,10 +213,10 @@ impl ShotOption {
     }
 }
 
-/// Calls `capture` and waits for its data URL, within [`CAPTURE_TIMEOUT_MS`]; anything but a
-/// PNG data URL is an error.
-async fn shoot(capture: &js_sys::Function) -> Result<JsValue, JsValue> {
-    let started = js_sys::Promise::resolve(&capture.call0(&JsValue::NULL)?);
+/// Calls `capture` (after `failures` failed captures) and waits for its data URL, within
+/// [`CAPTURE_TIMEOUT_MS`]; anything but a PNG data URL is an error.
+async fn shoot(capture: &js_sys::Function, failures: u32) -> Result<JsValue, JsValue> {
+    let started = js_sys::Promise::resolve(&capture.call1(&JsValue::NULL, &failures.into())?);
     let limit =
         crate::api::timeout::rejects_after(CAPTURE_TIMEOUT_MS, "the screenshot took too long");
     let url = JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&started, &limit))).await?;

@@ -5,7 +5,7 @@
 //! masked, the widget left out), the message's `experimental_attachments`, the shortcut, and a
 //! capture that fails.
 
-use helper_widget_e2e::{dist_dir, Browser, Site, CONSOLE_CAPTURE};
+use helper_widget_e2e::{dist_dir, AssetFaults, Browser, Site, CONSOLE_CAPTURE};
 use serde_json::Value;
 
 /// The mask colour of embed/screenshot.js (#9ca3af).
@@ -421,6 +421,33 @@ async fn a_scrolled_page_is_captured_as_the_visitor_sees_it() {
     assert!(
         close_to(&px[2], PAGE),
         "the page above the field: {read} {at}"
+    );
+    b.close().await;
+}
+
+/// A capture module that failed to download once is asked for again on the next tick (the
+/// browser keeps a failed import failed, so under a new URL).
+#[tokio::test]
+async fn a_module_that_failed_to_download_is_fetched_again_on_the_next_tick() {
+    let site = Site::start_with_assets(
+        helper_dev_server::Options::default(),
+        AssetFaults::failing_screenshot(1),
+    )
+    .await;
+    let b = Browser::start().await;
+    open(&site, &b, "/retry", "").await;
+    b.js("__type('I get an error')", vec![]).await;
+    tick(&b).await;
+    b.wait_js("__alert() !== ''").await;
+    assert_eq!(js(&b, "__option().checked").await, false);
+    tick(&b).await;
+    b.wait_js("__previews().length === 1").await;
+    assert_eq!(js(&b, "__alert()").await, "");
+    assert_eq!(js(&b, "__option().checked").await, true);
+    assert_eq!(
+        js(&b, "__chunkLoads()").await,
+        2,
+        "the failed request and the retry"
     );
     b.close().await;
 }
