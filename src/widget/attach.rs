@@ -21,7 +21,7 @@ use web_sys::{Element, Event, File, FileList, FileReader, Url};
 const CLIP_ICON: &str = r#"<svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M20 11.5l-8 8a5 5 0 0 1-7-7l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7L9.7 17.2a1.7 1.7 0 0 1-2.4-2.4L15 7" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"/></svg>"#;
 
 /// The name and type a screenshot is sent with.
-pub const SHOT_NAME: &str = "screenshot.png";
+const SHOT_NAME: &str = "screenshot.png";
 const SHOT_TYPE: &str = "image/png";
 
 /// What goes with the next message.
@@ -111,15 +111,14 @@ impl Tray {
     }
 
     /// Adds the screenshot `url` (a PNG data URL) if the rules let it join, and says why not in
-    /// the alert otherwise. Whether it joined.
-    pub fn add_shot(&self, url: JsValue) -> bool {
+    /// the alert otherwise (its checkbox is then unticked, as the tray keeps it).
+    pub fn add_shot(&self, url: JsValue) {
         let shot = Picked::Shot(url);
         let refused = refusal_in(&self.picked.borrow(), SHOT_NAME, SHOT_TYPE, shot.size());
         if refused.is_none() {
             self.picked.borrow_mut().push(shot);
         }
         self.render(refused.as_deref().unwrap_or_default());
-        refused.is_none()
     }
 
     /// Takes the screenshot out again (its checkbox was unticked).

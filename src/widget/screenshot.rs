@@ -190,9 +190,7 @@ impl ShotOption {
             this.status("");
             match result {
                 // The tray unticks the box if the screenshot cannot join (a sixth file).
-                Ok(url) => {
-                    this.tray.add_shot(url);
-                }
+                Ok(url) => this.tray.add_shot(url),
                 Err(e) => this.failed(&input, &e),
             }
             this.show();
