@@ -23,9 +23,12 @@
  * Single-page apps that replace <body> (Turbo Drive, Astro view transitions) take the root
  * with the old body; it is put back into the new one, the same element, state intact.
  *
+ * A screenshot for a message is taken by a third module (embed/screenshot.js), imported only when
+ * the visitor asks for one.
+ *
  * Trunk's post-build hook (embed/gen-sdk.sh) copies this file into dist/ with the hashed names of
- * the glue, the .wasm and notify.js and the launcher's stylesheet filled in. Plain ES2017, no
- * build step of its own, so what ships is what is read here. */
+ * the glue, the .wasm, notify.js and screenshot.js and the launcher's stylesheet filled in. Plain
+ * ES2017, no build step of its own, so what ships is what is read here. */
 (() => {
   "use strict";
   const w = window;
@@ -43,6 +46,7 @@
   const GLUE_URL = new URL("__GLUE__", scriptUrl).href;
   const WASM_URL = new URL("__WASM__", scriptUrl).href;
   const NOTIFY_URL = new URL("__NOTIFY__", scriptUrl).href;
+  const SCREENSHOT_URL = new URL("__SCREENSHOT__", scriptUrl).href;
   const LAUNCHER_CSS = "__LAUNCHER_CSS__";
   // The languages with a catalogue besides English (the files of locales/, minified into a
   // directory named by their hash), and English's texts for the loader itself.
@@ -422,6 +426,11 @@
       unread: notify,
       locale: lang,
       messages: strings,
+      // A PNG data URL of the page as the visitor sees it, the widget left out and form fields
+      // masked (embed/screenshot.js: modern-screenshot, fetched only when a visitor asks).
+      // `?<failures so far>` (the chat code counts them): a failed import stays failed, so a
+      // retry needs a new URL.
+      screenshot: (failures) => import(SCREENSHOT_URL + "?" + failures).then((m) => m.default(host)),
     });
 
     const mountChat = (glue) => {

@@ -16,6 +16,7 @@ want_browser=1
 TRUNK_VERSION=0.21.14   # 0.22.x needs rustc >= 1.96.1; this machine has 1.95
 BINARYEN_VERSION=132.0.0 # Debian's binaryen 108 miscompiles; Trunk.toml pins version_132
 ESBUILD_VERSION=0.28.2   # minifies sdk.js (embed/gen-sdk.sh) and the glue (embed/finish-dist.sh)
+MODERN_SCREENSHOT_VERSION=4.7.0 # bundled into dist/screenshot-<hash>.js (embed/screenshot.js)
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock, or the glue won't match.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
@@ -51,6 +52,13 @@ if [ "$("$TOOLS_DIR/node_modules/.bin/esbuild" --version 2>/dev/null)" != "$ESBU
   mkdir -p "$TOOLS_DIR"
   [ -f "$TOOLS_DIR/package.json" ] || echo '{"name":"helper-widget-tools","private":true}' > "$TOOLS_DIR/package.json"
   (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --loglevel=error "esbuild@$ESBUILD_VERSION")
+fi
+
+if [ "$(node -p 'require(process.argv[1]).version' "$TOOLS_DIR/node_modules/modern-screenshot/package.json" 2>/dev/null)" != "$MODERN_SCREENSHOT_VERSION" ]; then
+  step "installing modern-screenshot $MODERN_SCREENSHOT_VERSION from npm into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  [ -f "$TOOLS_DIR/package.json" ] || echo '{"name":"helper-widget-tools","private":true}' > "$TOOLS_DIR/package.json"
+  (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --loglevel=error --save-exact "modern-screenshot@$MODERN_SCREENSHOT_VERSION")
 fi
 
 if [ "$want_browser" = 1 ] && { ! have chromium || ! have chromedriver; }; then

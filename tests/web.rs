@@ -94,6 +94,11 @@ fn loader_bridge() -> JsValue {
         "(window.unreadTokens = window.unreadTokens || []).push(token); return Promise.resolve();",
     );
     set(&bridge, "unread", &unread);
+    // The loader's screenshot(): no capture module here.
+    let screenshot = js_sys::Function::new_no_args(
+        "return Promise.reject(new Error('no screenshots in component tests'));",
+    );
+    set(&bridge, "screenshot", &screenshot);
     bridge.into()
 }
 

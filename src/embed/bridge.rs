@@ -1,6 +1,7 @@
 //! What the loader `sdk.js` hands the chat code when it mounts it: where to render (the shadow
-//! root it made), the API base, the session it started, and the launcher's unread badge. Read
-//! and checked once here, so the rest of the widget gets typed values.
+//! root it made), the API base, the session it started, the launcher's unread badge and a way
+//! to take a screenshot of the page. Read and checked once here, so the rest of the widget gets
+//! typed values.
 
 use super::EmbedError;
 use wasm_bindgen::{JsCast, JsValue};
@@ -28,6 +29,9 @@ pub struct Loader {
     pub locale: String,
     /// That language's texts with the site's overrides (an object by key), or `undefined`.
     pub messages: JsValue,
+    /// The loader's `screenshot()`: a promise of a PNG data URL of the page, without the widget
+    /// and with form fields masked (it fetches the capture module on first use).
+    pub screenshot: js_sys::Function,
 }
 
 /// The launcher's unread badge (the number of the visitor's conversations with unread replies).
@@ -76,6 +80,7 @@ impl Loader {
             },
             locale: get("locale").as_string().unwrap_or_default(),
             messages: get("messages"),
+            screenshot: typed(get("screenshot"), "screenshot")?,
         })
     }
 

@@ -96,6 +96,7 @@ pub fn mount(
     let sessions = SessionSource::new(loader.session, loader.request_session, loader.identified);
     let api = SendWrapper::new(Api::new(loader.base, loader.owner, sessions, refresh_auth));
     let unread = SendWrapper::new(loader.unread);
+    crate::widget::set_capture(Some(loader.screenshot));
     let ui_slot: Rc<RefCell<Option<UiState>>> = Rc::default();
     let slot = Rc::clone(&ui_slot);
     let view = mount_to(container.clone(), move || {
@@ -148,6 +149,7 @@ pub fn unmount() {
     // Take it out first: dropping runs Leptos cleanups, which must not find the cell borrowed.
     let mounted = MOUNTED.with(|m| m.borrow_mut().take());
     drop(mounted);
+    crate::widget::set_capture(None);
 }
 
 /// Runs `f` on the mounted widget's state; `None` when nothing is mounted.

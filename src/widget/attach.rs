@@ -1,6 +1,7 @@
 //! The files chosen for the next message: the rules they must pass, their previews (with a
 //! remove button each), the alert that says why a file was refused, and reading them as data
-//! URLs when the message is sent.
+//! URLs when the message is sent. A screenshot of the page ([`super::screenshot`]) joins the
+//! same tray as one more PNG, under the same rules.
 //!
 //! Built with plain DOM calls ([`super::dom`]) like the other small dynamic parts: the list is
 //! rebuilt when it changes, which is rare and tiny. Depends on the browser-free rules in
@@ -16,32 +17,54 @@ use helper_widget_core::attachments::{
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::cell::RefCell;
-use std::rc::Rc;
-use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Element, Event, File, FileList, FileReader, Url};
 
 const CLIP_ICON: &str = r#"<svg class="hw-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M20 11.5l-8 8a5 5 0 0 1-7-7l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7L9.7 17.2a1.7 1.7 0 0 1-2.4-2.4L15 7" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"/></svg>"#;
 
-/// The form's listener for file events, kept as long as the tray.
-type Listener = Closure<dyn FnMut(Event)>;
+/// The name and type a screenshot is sent with.
+const SHOT_NAME: &str = "screenshot.png";
+const SHOT_TYPE: &str = "image/png";
 
-/// A chosen file and its thumbnail's object URL (images only), revoked once it is not shown.
-struct Picked {
-    file: File,
-    preview: Option<String>,
+/// What goes with the next message.
+#[derive(Clone)]
+pub enum Picked {
+    /// A chosen file and its thumbnail's object URL (images only), revoked once it is not
+    /// shown.
+    File(File, Option<String>),
+    /// A screenshot of the page: a PNG data URL, kept as a JS string (megabytes of base64
+    /// stay out of wasm memory), which is also its thumbnail.
+    Shot(JsValue),
 }
 
-/// The chosen files, their previews and the composer's listener for them. Lives in the
-/// composer, and dies with it.
+impl Picked {
+    fn name(&self) -> String {
+        match self {
+            Picked::File(file, _) => file.name(),
+            Picked::Shot(_) => SHOT_NAME.into(),
+        }
+    }
+
+    /// Bytes, as the size rules count them (a data URL's base64 is 4/3 of its content).
+    fn size(&self) -> f64 {
+        match self {
+            Picked::File(file, _) => file.size(),
+            Picked::Shot(url) => f64::from(js_sys::JsString::from(url.clone()).length()) * 0.75,
+        }
+    }
+}
+
+/// The chosen files and their previews. Lives in the composer, and dies with it.
 pub struct Tray {
     picked: RefCell<Vec<Picked>>,
     /// Where previews and the alert go; set by [`mount`].
     host: RefCell<Option<Element>>,
     /// How many files are chosen, for the Send button.
     count: RwSignal<usize>,
-    listener: RefCell<Option<Listener>>,
+    /// The screenshot checkbox, kept ticked exactly while a screenshot is in the tray (set by
+    /// [`super::screenshot::mount`]), except while a capture runs: it is disabled then.
+    shot_box: RefCell<Option<web_sys::HtmlInputElement>>,
 }
 
 impl Tray {
@@ -51,7 +74,7 @@ impl Tray {
             picked: RefCell::default(),
             host: RefCell::default(),
             count,
-            listener: RefCell::default(),
+            shot_box: RefCell::default(),
         }
     }
 
@@ -62,9 +85,8 @@ impl Tray {
         {
             let mut picked = self.picked.borrow_mut();
             for file in list {
-                let total = picked.iter().map(|p| p.file.size()).sum();
                 let (name, kind) = (file.name(), file.type_());
-                if let Some(why) = refusal(&kind, file.size(), picked.len(), total) {
+                if let Some(why) = refusal_in(&picked, &kind, file.size()) {
                     if !refused.is_empty() {
                         refused.push(' ');
                     }
@@ -74,7 +96,7 @@ impl Tray {
                 let preview = is_image(&kind)
                     .then(|| Url::create_object_url_with_blob(&file).ok())
                     .flatten();
-                picked.push(Picked { file, preview });
+                picked.push(Picked::File(file, preview));
             }
         }
         self.render(&refused);
@@ -91,6 +113,34 @@ impl Tray {
         self.render("");
     }
 
+    /// Adds the screenshot `url` (a PNG data URL) if the rules let it join, and says why not in
+    /// the alert otherwise (its checkbox is then unticked, as the tray keeps it).
+    pub fn add_shot(&self, url: JsValue) {
+        let shot = Picked::Shot(url);
+        let refused = refusal_in(&self.picked.borrow(), SHOT_TYPE, shot.size());
+        if refused.is_none() {
+            self.picked.borrow_mut().push(shot);
+        }
+        self.render(
+            &refused
+                .map(|why| refused_text(SHOT_NAME, why))
+                .unwrap_or_default(),
+        );
+    }
+
+    /// Takes the screenshot out again (its checkbox was unticked).
+    pub fn remove_shot(&self) {
+        self.picked
+            .borrow_mut()
+            .retain(|p| !matches!(p, Picked::Shot(_)));
+        self.render("");
+    }
+
+    /// Lets the tray keep `input` ticked exactly while it holds a screenshot.
+    pub fn set_shot_box(&self, input: web_sys::HtmlInputElement) {
+        *self.shot_box.borrow_mut() = Some(input);
+    }
+
     /// Forgets every file (the message went).
     pub fn clear(&self) {
         for p in self.picked.borrow_mut().drain(..) {
@@ -104,19 +154,21 @@ impl Tray {
         self.render(problem);
     }
 
-    /// The chosen files, to read and send.
-    pub fn files(&self) -> Vec<File> {
-        self.picked
-            .borrow()
-            .iter()
-            .map(|p| p.file.clone())
-            .collect()
+    /// What goes with the next message, to read and send.
+    pub fn files(&self) -> Vec<Picked> {
+        self.picked.borrow().clone()
     }
 
     /// Rebuilds the previews, and the alert when there is a `problem`.
     fn render(&self, problem: &str) {
         let picked = self.picked.borrow();
         self.count.set(picked.len());
+        if let Some(input) = &*self.shot_box.borrow() {
+            // While a capture runs the box is disabled and ticked, with nothing in the tray yet.
+            if !input.disabled() {
+                input.set_checked(picked.iter().any(|p| matches!(p, Picked::Shot(_))));
+            }
+        }
         let Some(host) = &*self.host.borrow() else {
             return;
         };
@@ -142,10 +194,11 @@ impl Tray {
         (0..previews.length()).position(|i| previews.item(i).as_ref() == Some(&item))
     }
 
-    /// One listener on the form for everything files do there: Attach and remove clicks, the
-    /// file input's change, drag-and-drop, and pasted files (events bubble up from the
-    /// textarea). One closure rather than a typed handler each keeps the wasm small.
-    fn on_event(&self, ev: &Event) {
+    /// Everything files do in the composer form: Attach and remove clicks, the file input's
+    /// change, drag-and-drop, and pasted files (events bubble up from the textarea). The form's
+    /// one listener ([`super::screenshot::mount`]) hands every event here; one closure rather
+    /// than a typed handler each keeps the wasm small.
+    pub fn on_event(&self, ev: &Event) {
         match ev.type_().as_str() {
             "click" => {
                 let Some(button) = ev
@@ -166,7 +219,13 @@ impl Tray {
                     focus_or_click(&form, "textarea", false);
                 }
             }
-            "change" => self.add(chosen(ev)),
+            // The screenshot checkbox's changes are not files.
+            "change" => {
+                let files = chosen(ev);
+                if !files.is_empty() {
+                    self.add(files);
+                }
+            }
             "dragover" => ev.prevent_default(),
             kind => {
                 let data = match kind {
@@ -187,14 +246,10 @@ impl Tray {
     }
 }
 
-/// Adds the previews' place, the hidden file input and Attach to the composer `form` (a
-/// directive: it runs as the form is made, so they come before the textarea), and listens
-/// there for files.
-pub fn mount(form: Element, tray: Rc<Tray>) {
-    let _ = build(&form, &tray);
-}
-
-fn build(form: &Element, tray: &Rc<Tray>) -> Option<()> {
+/// Adds the previews' place, the hidden file input and Attach to the composer `form` (from the
+/// form's directive, [`super::screenshot::mount`]: it runs as the form is made, so they come
+/// before the textarea).
+pub fn mount(form: &Element, tray: &Tray) -> Option<()> {
     let host = child(form, "div", "hw-tray", None, &[])?;
     child(
         form,
@@ -221,19 +276,7 @@ fn build(form: &Element, tray: &Rc<Tray>) -> Option<()> {
         ],
     )?
     .set_inner_html(CLIP_ICON);
-    // Weak: the tray owns this listener.
-    let weak = Rc::downgrade(tray);
-    let listener = Listener::new(move |ev: Event| {
-        if let Some(tray) = weak.upgrade() {
-            tray.on_event(&ev);
-        }
-    });
-    for kind in ["click", "change", "dragover", "drop", "paste"] {
-        form.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref())
-            .ok()?;
-    }
     *tray.host.borrow_mut() = Some(host);
-    *tray.listener.borrow_mut() = Some(listener);
     Some(())
 }
 
@@ -262,13 +305,19 @@ impl Drop for Tray {
 }
 
 fn revoke(p: &Picked) {
-    if let Some(url) = &p.preview {
+    if let Picked::File(_, Some(url)) = p {
         let _ = Url::revoke_object_url(url);
     }
 }
 
+/// Why a file `name` of type `kind` and `size` bytes cannot join `picked`, if it cannot.
+fn refusal_in(picked: &[Picked], kind: &str, size: f64) -> Option<Refusal> {
+    let total = picked.iter().map(Picked::size).sum();
+    refusal(kind, size, picked.len(), total)
+}
+
 fn preview(host: &Element, p: &Picked) -> Option<()> {
-    let name = p.file.name();
+    let name = p.name();
     let item = child(
         host,
         "div",
@@ -276,15 +325,21 @@ fn preview(host: &Element, p: &Picked) -> Option<()> {
         None,
         &[("data-testid", "attachment-preview"), ("title", &name)],
     )?;
-    match &p.preview {
-        Some(url) => child(
+    match p {
+        Picked::File(_, Some(url)) => child(
             &item,
             "img",
             "hw-preview__img",
             None,
             &[("src", url), ("alt", "")],
         )?,
-        None => child(
+        Picked::Shot(url) => {
+            let img = child(&item, "img", "hw-preview__img", None, &[("alt", "")])?;
+            // Set from the JS string itself: no copy of the data URL into wasm memory.
+            js_sys::Reflect::set(&img, &"src".into(), url).ok()?;
+            img
+        }
+        Picked::File(_, None) => child(
             &item,
             "span",
             "hw-preview__icon",
@@ -327,9 +382,20 @@ fn refused_text(name: &str, why: Refusal) -> String {
 
 /// Reads `files` as data URLs with the browser's `FileReader`, which works off the main thread
 /// (25 MB never goes through a base64 loop here). `Err` names a file that could not be read.
-pub async fn read(files: Vec<File>) -> Result<Vec<Attachment>, String> {
+pub async fn read(files: Vec<Picked>) -> Result<Vec<Attachment>, String> {
     let mut out = Vec::with_capacity(files.len());
-    for file in files {
+    for picked in files {
+        let file = match picked {
+            Picked::File(file, _) => file,
+            Picked::Shot(url) => {
+                out.push(Attachment {
+                    name: Some(SHOT_NAME.into()),
+                    content_type: Some(SHOT_TYPE.into()),
+                    url: SendWrapper::new(url),
+                });
+                continue;
+            }
+        };
         let url = data_url(&file)
             .await
             .ok_or_else(|| tf("composer.read_failed", &[("name", &file.name())]))?;
@@ -364,10 +430,11 @@ fn chosen(ev: &Event) -> Vec<File> {
     else {
         return Vec::new();
     };
-    let files = input
-        .files()
-        .map(|list| files_of(&list))
-        .unwrap_or_default();
+    // Other inputs (the screenshot checkbox) have no file list.
+    let Some(list) = input.files() else {
+        return Vec::new();
+    };
+    let files = files_of(&list);
     input.set_value("");
     files
 }

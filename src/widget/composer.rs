@@ -1,7 +1,8 @@
 //! The composer: a labelled textarea, Attach (with drag-and-drop and paste of files), the
-//! chosen files' previews, Send, and Stop while a reply streams.
+//! chosen files' previews, the screenshot opt-in, Send, and Stop while a reply streams.
 
-use super::attach::{mount, read, Tray};
+use super::attach::{read, Tray};
+use super::screenshot::{mount, ShotOption};
 use super::use_chat;
 use crate::chat::Status;
 use crate::i18n::t;
@@ -21,30 +22,39 @@ pub fn Composer(
     let chat = use_chat();
     let store = chat.store();
     let (draft, set_draft) = signal(String::new());
-    // The number of chosen files, and whether they are being read for sending.
+    // The number of chosen files, and whether they are being read for sending (or a
+    // screenshot is being taken for them).
     let files = RwSignal::new(0usize);
     let reading = RwSignal::new(false);
     let tray = Rc::new(Tray::new(files));
-    let mounted = Rc::clone(&tray);
+    let shot = Rc::new(ShotOption::new(Rc::clone(&tray), reading));
+    let mounted = Rc::clone(&shot);
     let busy = move || store.status.get() != Status::Idle;
     let can_send =
         move || !busy() && !reading.get() && (files.get() > 0 || !draft.read().trim().is_empty());
     let send = move || {
+        // Enter sends without the button, which is disabled meanwhile: a screenshot being
+        // taken belongs to this message.
+        if reading.get_untracked() {
+            return;
+        }
         let text = draft.get_untracked();
         let picked = tray.files();
         if picked.is_empty() {
             chat.run(|chat| {
                 if chat.send(&text, Vec::new()) {
                     set_draft.set(String::new());
+                    shot.reset();
                 }
             });
             return;
         }
-        if reading.get_untracked() || store.status.get_untracked() != Status::Idle {
+        if store.status.get_untracked() != Status::Idle {
             return;
         }
         reading.set(true);
         let tray = Rc::clone(&tray);
+        let shot = Rc::clone(&shot);
         leptos::task::spawn_local(async move {
             let result = read(picked).await;
             // The widget may have been destroyed while the files were read.
@@ -56,6 +66,7 @@ pub fn Composer(
                     if chat.send(&text, attachments) {
                         set_draft.set(String::new());
                         tray.clear();
+                        shot.reset();
                     }
                 }),
                 Err(problem) => tray.alert(&problem),

@@ -6,6 +6,8 @@
 //! [`protocol`]).
 //!
 //! - [`attachments`]: which files may be attached, and which attachment URLs may be shown.
+//! - [`bug_report`]: whether a draft reads like a bug report (the composer then offers a
+//!   screenshot).
 //! - [`chat`]: how a streamed reply's events change the message being built.
 //! - [`config`]: the embedding page's `helperWidgetConfig`, validated field by field.
 //! - [`i18n`]: the message catalogue (English built in, other languages and site overrides laid over).
@@ -15,6 +17,7 @@
 //! - [`time`]: a message's age in the short words a chat shows ("5m", "2h").
 
 pub mod attachments;
+pub mod bug_report;
 pub mod chat;
 pub mod config;
 pub mod i18n;

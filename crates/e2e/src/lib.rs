@@ -217,8 +217,8 @@ impl Drop for Site {
     }
 }
 
-/// What the asset server does to requests for the `.wasm` (the chat code), to test the loader
-/// while the chat code is slow to arrive or fails to.
+/// What the asset server does to requests for the `.wasm` (the chat code) and the screenshot
+/// module, to test the loader while they are slow to arrive or fail to.
 #[derive(Default)]
 pub struct AssetFaults {
     /// Each `.wasm` response waits this long first.
@@ -226,6 +226,9 @@ pub struct AssetFaults {
     /// The first this-many `.wasm` requests get a 404.
     pub wasm_failures: usize,
     failed: std::sync::atomic::AtomicUsize,
+    /// The first this-many requests for `screenshot-<hash>.js` get a 404.
+    pub screenshot_failures: usize,
+    screenshot_failed: std::sync::atomic::AtomicUsize,
 }
 
 impl AssetFaults {
@@ -245,12 +248,30 @@ impl AssetFaults {
         }
     }
 
+    /// The first `n` requests for the screenshot module fail with a 404.
+    pub fn failing_screenshot(n: usize) -> Self {
+        AssetFaults {
+            screenshot_failures: n,
+            ..Self::default()
+        }
+    }
+
     async fn apply(
         &self,
         request: axum::extract::Request,
         next: axum::middleware::Next,
     ) -> axum::response::Response {
         use std::sync::atomic::Ordering;
+        if request.uri().path().starts_with("/screenshot-")
+            && self
+                .screenshot_failed
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                    (n < self.screenshot_failures).then_some(n + 1)
+                })
+                .is_ok()
+        {
+            return (StatusCode::NOT_FOUND, "not found (asset fault)").into_response();
+        }
         if request.uri().path().ends_with(".wasm") {
             let failed = self
                 .failed
