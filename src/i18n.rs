@@ -71,6 +71,14 @@ pub fn t(key: &'static str) -> &'static str {
     LANGUAGE.with(|l| l.borrow().catalogue.text(key))
 }
 
+/// The English text of `key`, whatever the language (what a rule also checks in English).
+pub fn english(key: &'static str) -> &'static str {
+    thread_local! {
+        static ENGLISH: &'static Catalogue = Box::leak(Box::new(Catalogue::english()));
+    }
+    ENGLISH.with(|english| english.text(key))
+}
+
 /// The text of `key` with its `{name}` placeholders filled.
 pub fn tf(key: &'static str, args: &[(&str, &str)]) -> String {
     fill(t(key), args)

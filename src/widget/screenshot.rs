@@ -123,7 +123,7 @@ impl ShotOption {
                 if draft.trim().is_empty() {
                     self.offered.set(false);
                 } else if !self.offered.get() {
-                    self.offered.set(reads_like_bug_report(&draft));
+                    self.offered.set(reads_like_bug_report_in_any(&draft));
                 }
                 self.show();
             }
@@ -282,4 +282,12 @@ fn is_mac() -> bool {
         .ok()
         .and_then(|p| p.as_string())
         .is_some_and(|p| p.starts_with("Mac") || p.starts_with("iP"))
+}
+
+/// Whether `draft` reads like a bug report in the visitor's language or in English (visitors
+/// often write "error" or "bug" whatever their language).
+fn reads_like_bug_report_in_any(draft: &str) -> bool {
+    let key = "composer.screenshot_keywords";
+    reads_like_bug_report(draft, crate::i18n::t(key))
+        || reads_like_bug_report(draft, crate::i18n::english(key))
 }

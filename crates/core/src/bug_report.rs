@@ -1,26 +1,22 @@
 //! Whether a visitor's draft reads like a bug report, so the composer offers to include a
 //! screenshot of the page (Helper's `SCREENSHOT_KEYWORDS` rule in its widget's ChatInput).
 //!
-//! Plain text in, a yes or no out: no browser, so the rule is tested natively.
+//! The keywords are the message catalogue's `composer.screenshot_keywords` ([`crate::i18n`]):
+//! Helper's English ones in `locales/en.json`, and each language's own in its file, so a
+//! visitor who writes "funktioniert nicht" is offered a screenshot as one who writes "not
+//! working" is. Plain text in, a yes or no out: no browser, so the rule is tested natively.
 
-/// Helper's keywords, lower case and separated by `|`: a draft that contains any of them (in
-/// any case) reads like a bug report. Substrings, as Helper matches them, so "errors" and
-/// "bugfix" count too. Helper writes one of them as "I can't" and compares it with the draft
-/// lowercased, so that one never matches there; here it does, as it was meant to. One string
-/// rather than an array of them: 35 fewer pointers in the wasm.
-const KEYWORDS: &str = "error|i can't|wrong|trouble|problem|issue|glitch|bug|broken|\
-doesn't work|doesn't load|not loading|crash|stuck|fails|failure|failed|missing|can't find|\
-can't see|doesn't show|not showing|not working|incorrect|unexpected|strange|weird|help me|\
-confused|404|500|not responding|slow|hangs|screenshot";
-
-/// Whether `draft` contains one of Helper's bug-report keywords, ignoring case. Phones and
-/// word processors type the typographic apostrophe (’), so "can’t" counts as "can't".
-pub fn reads_like_bug_report(draft: &str) -> bool {
+/// Whether `draft` contains one of `keywords` (lower case, separated by `|`), ignoring ASCII
+/// case. Substrings, as Helper matches them, so "errors" and "bugfix" count too. Phones and
+/// word processors type the typographic apostrophe (’), so "can’t" counts as "can't". Helper
+/// writes one of its keywords as "I can't" and compares it with the draft lowercased, so that
+/// one never matches there; the catalogue has it in lower case, so here it does.
+pub fn reads_like_bug_report(draft: &str, keywords: &str) -> bool {
     let mut rest = draft.as_bytes();
     while let Some((_, tail)) = rest.split_first() {
-        if KEYWORDS
+        if keywords
             .split('|')
-            .any(|keyword| starts_with(rest, keyword.as_bytes()))
+            .any(|keyword| !keyword.is_empty() && starts_with(rest, keyword.as_bytes()))
         {
             return true;
         }
@@ -50,7 +46,17 @@ fn starts_with(text: &[u8], keyword: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::reads_like_bug_report as bug;
+    use crate::i18n::Catalogue;
+
+    fn english() -> String {
+        Catalogue::english()
+            .text("composer.screenshot_keywords")
+            .to_owned()
+    }
+
+    fn bug(draft: &str) -> bool {
+        super::reads_like_bug_report(draft, &english())
+    }
 
     #[test]
     fn a_neutral_question_does_not_read_like_a_bug_report() {
@@ -68,8 +74,9 @@ mod tests {
 
     #[test]
     fn every_keyword_counts_in_any_case_and_within_words() {
-        assert_eq!(super::KEYWORDS.split('|').count(), 35);
-        for keyword in super::KEYWORDS.split('|') {
+        let keywords = english();
+        assert_eq!(keywords.split('|').count(), 35, "Helper's 35");
+        for keyword in keywords.split('|') {
             assert!(bug(keyword), "{keyword}");
             assert!(bug(&keyword.to_uppercase()), "{keyword} upper case");
             assert!(
@@ -95,6 +102,43 @@ mod tests {
         assert!(bug("I can’t log in"));
         assert!(bug("the button doesn’t work"));
         assert!(!bug("it doesn’t matter"));
+    }
+
+    /// Every language's own keywords count (English ones too, which the widget checks as well),
+    /// in scripts without case as in those with it.
+    #[test]
+    fn each_language_has_its_own_keywords() {
+        let path = format!("{}/../../locales", env!("CARGO_MANIFEST_DIR"));
+        for entry in std::fs::read_dir(path).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let mut catalogue = Catalogue::english();
+            catalogue.overlay(&text).unwrap();
+            let keywords = catalogue.text("composer.screenshot_keywords");
+            for keyword in keywords.split('|') {
+                assert!(
+                    !keyword.trim().is_empty() && keyword == keyword.trim(),
+                    "{keywords}"
+                );
+                assert!(super::reads_like_bug_report(
+                    &format!("« {keyword} »"),
+                    keywords
+                ));
+            }
+        }
+        let mut german = Catalogue::english();
+        german
+            .overlay(r#"{"composer.screenshot_keywords":"fehler|funktioniert nicht"}"#)
+            .unwrap();
+        let keywords = german.text("composer.screenshot_keywords");
+        assert!(super::reads_like_bug_report(
+            "Das Formular FUNKTIONIERT NICHT",
+            keywords
+        ));
+        assert!(!super::reads_like_bug_report(
+            "Wie ändere ich meinen Tarif?",
+            keywords
+        ));
+        assert!(!super::reads_like_bug_report("anything", ""));
     }
 
     #[test]

@@ -195,6 +195,38 @@ async fn config_locale_wins_and_a_site_overrides_single_texts() {
         &[("name", "shot6.png"), ("reason", &reason)],
     );
     assert_eq!(alert.as_str(), Some(expected.as_str()));
+
+    // A bug report in German, with none of the English keywords, offers a screenshot, labelled
+    // in German.
+    let english = catalogue("en");
+    let english: Vec<&str> = english["composer.screenshot_keywords"]
+        .as_str()
+        .unwrap()
+        .split('|')
+        .collect();
+    let german = de["composer.screenshot_keywords"].as_str().unwrap();
+    let keyword = german
+        .split('|')
+        .find(|k| !english.iter().any(|e| k.contains(e)))
+        .expect("a German keyword of its own");
+    let offered = "(function () { var o = __root().querySelector('[data-testid=screenshot-option]'); return !!o && o.offsetParent !== null; })()";
+    assert_eq!(js(&b, offered).await, json!(false), "no draft, no offer");
+    let composer = b.wait_shadow("textarea.hw-input").await;
+    composer
+        .send_keys(&format!("Beim Bezahlen: {keyword}"))
+        .await
+        .expect("type");
+    b.wait_js(offered).await;
+    let label = js(
+        &b,
+        "__root().querySelector('[data-testid=screenshot-option]').closest('label').textContent",
+    )
+    .await;
+    let wanted = de["composer.screenshot"].as_str().unwrap();
+    assert!(
+        label.as_str().unwrap().contains(wanted),
+        "{label} vs {wanted}"
+    );
     b.close().await;
 }
 
