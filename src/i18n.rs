@@ -22,8 +22,12 @@ struct Language {
     /// views' attribute code a second type). A few kilobytes per `init`, which a page calls
     /// once or a handful of times.
     catalogue: &'static Catalogue,
+    // The language's formatters, made once: each `Intl` constructor (and `toLocaleString` with
+    // a locale, which makes one per call) loads the language's data, milliseconds each.
     plurals: Option<Intl::PluralRules>,
     ages: Option<Intl::RelativeTimeFormat>,
+    /// `Intl.DateTimeFormat`'s bound `format`.
+    dates: Option<js_sys::Function>,
 }
 
 thread_local! {
@@ -32,6 +36,7 @@ thread_local! {
         catalogue: Box::leak(Box::new(Catalogue::english())),
         plurals: None,
         ages: None,
+        dates: None,
     });
 }
 
@@ -57,6 +62,7 @@ pub fn set(tag: &str, messages: &JsValue) {
             catalogue: Box::leak(Box::new(catalogue)),
             plurals: None,
             ages: None,
+            dates: None,
         }
     });
 }
@@ -89,11 +95,7 @@ pub fn tf(key: &'static str, args: &[(&str, &str)]) -> String {
 pub fn tn(key: &'static str, count: u32, args: &[(&str, &str)]) -> String {
     LANGUAGE.with(|l| {
         let mut l = l.borrow_mut();
-        let l = &mut *l;
-        let tag = &l.tag;
-        let category = l
-            .plurals
-            .get_or_insert_with(|| Intl::PluralRules::new(&locales(tag), &Object::new()))
+        let category = plurals(&mut l)
             .select(count.into())
             .as_string()
             .unwrap_or_default();
@@ -110,29 +112,60 @@ pub fn tn(key: &'static str, count: u32, args: &[(&str, &str)]) -> String {
 /// How long ago `then_ms` was, seen at `now_ms`, in the language's short words ("5m ago",
 /// "vor 5 Min.", "قبل ٥ دقائق"; "now" for under a minute).
 pub fn age(now_ms: f64, then_ms: f64) -> String {
-    LANGUAGE.with(|l| {
-        let mut l = l.borrow_mut();
-        let tag = l.tag.clone();
-        let ages = l.ages.get_or_insert_with(|| {
-            let options = Object::new();
-            let _ = Reflect::set(&options, &"style".into(), &"narrow".into());
-            let _ = Reflect::set(&options, &"numeric".into(), &"auto".into());
-            Intl::RelativeTimeFormat::new(&locales(&tag), &options)
-        });
-        let (value, unit) = match relative(now_ms, then_ms) {
-            Age::Now => (0.0, "second"),
-            Age::Ago(count, unit) => (-(count as f64), unit.intl_name()),
-        };
-        ages.format(value, unit).as_string().unwrap_or_default()
-    })
+    let (value, unit) = match relative(now_ms, then_ms) {
+        Age::Now => (0.0, "second"),
+        Age::Ago(count, unit) => (-(count as f64), unit.intl_name()),
+    };
+    LANGUAGE.with(|l| ages(&mut l.borrow_mut()).format(value, unit).into())
 }
 
 /// The full date and time of `ms` in the language's format (for tooltips).
 pub fn full_date(ms: f64) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(ms));
-    date.to_locale_string(&tag(), &JsValue::UNDEFINED)
-        .as_string()
-        .unwrap_or_default()
+    LANGUAGE.with(|l| {
+        dates(&mut l.borrow_mut())
+            .call1(&JsValue::NULL, &date)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    })
+}
+
+/// Makes the language's formatters now, while nothing waits (the widget calls it when the
+/// browser is idle after mounting), so the first message does not pay for loading their data.
+pub fn warm_up() {
+    LANGUAGE.with(|l| {
+        let mut l = l.borrow_mut();
+        plurals(&mut l);
+        ages(&mut l);
+        dates(&mut l);
+    });
+}
+
+fn plurals(l: &mut Language) -> &Intl::PluralRules {
+    let tag = &l.tag;
+    l.plurals
+        .get_or_insert_with(|| Intl::PluralRules::new(&locales(tag), &Object::new()))
+}
+
+fn ages(l: &mut Language) -> &Intl::RelativeTimeFormat {
+    let tag = &l.tag;
+    l.ages.get_or_insert_with(|| {
+        let options = Object::new();
+        let _ = Reflect::set(&options, &"style".into(), &"narrow".into());
+        let _ = Reflect::set(&options, &"numeric".into(), &"auto".into());
+        Intl::RelativeTimeFormat::new(&locales(tag), &options)
+    })
+}
+
+fn dates(l: &mut Language) -> &js_sys::Function {
+    let tag = &l.tag;
+    l.dates.get_or_insert_with(|| {
+        let options = Object::new();
+        let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+        let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
+        Intl::DateTimeFormat::new(&locales(tag), &options).format()
+    })
 }
 
 fn locales(tag: &str) -> Array {

@@ -120,6 +120,9 @@ pub fn mount(
             _size_button: size_button,
         })
     });
+    // The first message's time and its tooltip need the language's formatters; made now, in
+    // idle time, they are not on the way to the first answer.
+    leptos::prelude::request_idle_callback(crate::i18n::warm_up);
     Ok(())
 }
 
