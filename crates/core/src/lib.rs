@@ -14,7 +14,8 @@
 //! - [`markdown`]: reply markdown to a sanitized node tree, whole or incrementally while it streams.
 //! - [`phoenix`]: the Supabase Realtime (Phoenix v1) frames of a broadcast listener.
 //! - [`protocol`]: bytes of a chat reply in, typed stream events out, at any chunking.
-//! - [`time`]: a message's age in the short words a chat shows ("5m", "2h").
+//! - [`time`]: a message's age as a unit and count (worded by the browser's `Intl`), the polling
+//!   pace.
 
 pub mod attachments;
 pub mod bug_report;
