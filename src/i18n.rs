@@ -51,7 +51,7 @@ pub fn set(tag: &str, messages: &JsValue) {
             .and_then(|s| s.as_string())
         {
             if let Err(e) = catalogue.overlay(&json) {
-                web_sys::console::warn_1(&format!("Helper widget: {e}").into());
+                web_sys::console::warn_1(&format!("[Helper widget] {e}").into());
             }
         }
     }
@@ -65,11 +65,6 @@ pub fn set(tag: &str, messages: &JsValue) {
             dates: None,
         }
     });
-}
-
-/// The language's BCP 47 tag (for `lang` attributes).
-pub fn tag() -> String {
-    LANGUAGE.with(|l| l.borrow().tag.clone())
 }
 
 /// The text of `key`.
