@@ -172,14 +172,15 @@
       try {
         return Intl.getCanonicalLocales(tag.trim())[0];
       } catch (e) {
-        if (given) warn(".locale must be a language tag like \"de\" or \"pt-BR\", not \"" + tag + "\"");
+        if (given) warn(".locale must be a language tag like \"de\", not \"" + tag + "\"");
       }
     }
     return "en";
   };
 
   // The texts of `lang` laid over English: the language's catalogue (its region's, else its
-  // own; fetched, within 5 s) and then the site's `messages`. Never rejects.
+  // own; fetched, within 5 s) and then the site's `messages`, a text with plural forms form by
+  // form (an override of `other` keeps the language's `one`, `few`…). Never rejects.
   const readTexts = (lang, overrides, signal) => {
     const tag = lang.toLowerCase();
     const file = [tag, tag.split("-")[0]].find((l) => LOCALES.includes(l));
@@ -189,7 +190,11 @@
     return (file ? fetch(LOCALE_DIR + file + ".json", { credentials: "omit", signal: abort.signal }) : Promise.reject())
       .then((r) => r.json())
       .catch(() => ({}))
-      .then((texts) => (clearTimeout(timer), Object.assign(texts, overrides)));
+      .then((texts) => {
+        clearTimeout(timer);
+        for (const k in overrides) texts[k] = isObject(texts[k]) ? Object.assign({}, texts[k], overrides[k]) : overrides[k];
+        return texts;
+      });
   };
 
   // config[name] if it is one of `choices`; unset gives the first (the default), and anything

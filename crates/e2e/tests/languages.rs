@@ -58,7 +58,9 @@ async fn open_panel(b: &Browser) {
 async fn an_arabic_page_gets_the_widget_in_arabic_right_to_left() {
     let ar = catalogue("ar");
     let site = Site::start().await;
-    let url = site.page("/ar", &page("ar", "{}"));
+    // The site overrides one plural form only: Arabic's other forms stay.
+    let config = r#"{ messages: { "composer.refused_count": { "other": "OVERRIDDEN {count}" } } }"#;
+    let url = site.page("/ar", &page("ar", config));
     let b = Browser::start_with_size(1200, 900).await;
     let launcher = b.open_with_widget(&url).await;
     // The loader's own texts, before any chat code: the launcher's name.
