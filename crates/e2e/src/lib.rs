@@ -565,6 +565,26 @@ window.addEventListener('error', function (e) { window.__consoleLog.push('uncaug
 window.addEventListener('unhandledrejection', function (e) { window.__consoleLog.push('unhandled: ' + e.reason); });
 </script>"#;
 
+/// A script for host pages that records the page's requests (`window.__requests`: URL and body)
+/// and gives the bodies of its `POST /api/chat` requests (`__chats()`), and `__root()`, the
+/// widget's shadow root. Put it after [`CONSOLE_CAPTURE`], before `sdk.js`.
+pub const RECORD_CHATS: &str = r#"<script>
+window.__requests = [];
+var origFetch = window.fetch;
+window.fetch = function (input, init) {
+  var entry = { url: String(input && input.url || input), body: null };
+  window.__requests.push(entry);
+  if (init && typeof init.body === 'string') { entry.body = init.body; }
+  else if (input && typeof input.clone === 'function') { input.clone().text().then(function (b) { entry.body = b; }); }
+  return origFetch.apply(this, arguments);
+};
+window.__chats = function () {
+  return __requests.filter(function (r) { return new URL(r.url).pathname === '/api/chat' && r.body; })
+    .map(function (r) { return JSON.parse(r.body); });
+};
+window.__root = function () { var h = document.getElementById('helper-widget-root'); return h && h.shadowRoot; };
+</script>"#;
+
 /// A host page for [`Site::page`]: [`CONSOLE_CAPTURE`], then `sdk.js` by a plain tag with a
 /// config that points the widget at the test's API origin, merged with the object literal
 /// `config`; `body` goes into `<body>` after a heading.

@@ -4,26 +4,13 @@
 //! thumbnails in the sent message, Retry with the files, and received `publicAttachments` shown
 //! as links and images only for safe URLs.
 
-use helper_widget_e2e::{Browser, Site, CONSOLE_CAPTURE};
+use helper_widget_e2e::{Browser, Site, CONSOLE_CAPTURE, RECORD_CHATS};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
-/// Records the widget's requests and reads the transcript.
+/// Reads the transcript, the previews and the composer's alert, and gives files (the requests
+/// are recorded by [`RECORD_CHATS`]).
 const HELPERS: &str = r#"<script>
-window.__requests = [];
-var origFetch = window.fetch;
-window.fetch = function (input, init) {
-  var entry = { url: String(input && input.url || input), body: null };
-  window.__requests.push(entry);
-  if (init && typeof init.body === 'string') { entry.body = init.body; }
-  else if (input && typeof input.clone === 'function') { input.clone().text().then(function (b) { entry.body = b; }); }
-  return origFetch.apply(this, arguments);
-};
-window.__chats = function () {
-  return __requests.filter(function (r) { return new URL(r.url).pathname === '/api/chat' && r.body; })
-    .map(function (r) { return JSON.parse(r.body); });
-};
-window.__root = function () { var h = document.getElementById('helper-widget-root'); return h && h.shadowRoot; };
 window.__slug = function () {
   try { return JSON.parse(localStorage.getItem('helper_widget_rs_conversation')).slug; } catch (e) { return null; }
 };
@@ -65,7 +52,7 @@ window.__give = function (how, files) {
 
 fn page() -> String {
     format!(
-        r#"<!DOCTYPE html><html><head><meta charset=utf-8>{CONSOLE_CAPTURE}{HELPERS}
+        r#"<!DOCTYPE html><html><head><meta charset=utf-8>{CONSOLE_CAPTURE}{RECORD_CHATS}{HELPERS}
         <script>window.helperWidgetConfig = {{ host: "{{API}}", title: "Acme support" }};</script>
         <script src="{{SDK}}" async></script></head><body><h1>Host</h1></body></html>"#
     )

@@ -48,6 +48,15 @@ fn fill(template: &str, args: &[(&str, &str)]) -> String {
     })
 }
 
+/// Drops six files on the composer and returns the alert about the sixth (a message takes
+/// five), whose reason shows a count.
+async fn sixth_file_refused(b: &Browser) -> Value {
+    js(b, "__drop(6)").await;
+    let alert = "__root().querySelector('.hw-composer [role=alert]').textContent";
+    b.wait_js(alert).await;
+    js(b, alert).await
+}
+
 /// Opens the panel (a second page of the same visit may have it open already).
 async fn open_panel(b: &Browser) {
     js(b, "HelperWidget.show()").await;
@@ -125,14 +134,7 @@ async fn an_arabic_page_gets_the_widget_in_arabic_right_to_left() {
 
     // A count in Arabic takes its own plural form: five files is "few", written in the
     // language's digits.
-    js(&b, "__drop(6)").await;
-    b.wait_js("__root().querySelector('.hw-composer [role=alert]').textContent")
-        .await;
-    let alert = js(
-        &b,
-        "__root().querySelector('.hw-composer [role=alert]').textContent",
-    )
-    .await;
+    let alert = sixth_file_refused(&b).await;
     let five = js(&b, "(5).toLocaleString('ar')").await;
     let reason = fill(
         ar["composer.refused_count"]["few"].as_str().unwrap(),
@@ -180,14 +182,7 @@ async fn config_locale_wins_and_a_site_overrides_single_texts() {
                 "history": de["panel.history"], "right": true })
     );
     // German counts: "other" for five.
-    js(&b, "__drop(6)").await;
-    b.wait_js("__root().querySelector('.hw-composer [role=alert]').textContent")
-        .await;
-    let alert = js(
-        &b,
-        "__root().querySelector('.hw-composer [role=alert]').textContent",
-    )
-    .await;
+    let alert = sixth_file_refused(&b).await;
     let reason = fill(
         de["composer.refused_count"]["other"].as_str().unwrap(),
         &[("count", "5")],

@@ -5,7 +5,7 @@
 //! masked, the widget left out), the message's `experimental_attachments`, the shortcut, and a
 //! capture that fails.
 
-use helper_widget_e2e::{dist_dir, AssetFaults, Browser, Site, CONSOLE_CAPTURE};
+use helper_widget_e2e::{dist_dir, AssetFaults, Browser, Site, CONSOLE_CAPTURE, RECORD_CHATS};
 use serde_json::Value;
 
 /// The mask colour of embed/screenshot.js (#9ca3af).
@@ -14,22 +14,9 @@ const MASK: [i64; 3] = [0x9c, 0xa3, 0xaf];
 /// picture.
 const PAGE: [i64; 3] = [0xfe, 0xf3, 0xc7];
 
-/// Records the widget's requests and reads the composer.
+/// Reads the composer and its screenshot option (the requests are recorded by
+/// [`RECORD_CHATS`]).
 const HELPERS: &str = r#"<script>
-window.__requests = [];
-var origFetch = window.fetch;
-window.fetch = function (input, init) {
-  var entry = { url: String(input && input.url || input), body: null };
-  window.__requests.push(entry);
-  if (init && typeof init.body === 'string') { entry.body = init.body; }
-  else if (input && typeof input.clone === 'function') { input.clone().text().then(function (b) { entry.body = b; }); }
-  return origFetch.apply(this, arguments);
-};
-window.__chats = function () {
-  return __requests.filter(function (r) { return new URL(r.url).pathname === '/api/chat' && r.body; })
-    .map(function (r) { return JSON.parse(r.body); });
-};
-window.__root = function () { var h = document.getElementById('helper-widget-root'); return h && h.shadowRoot; };
 window.__box = function () { return __root().querySelector('input[type=checkbox][data-testid=screenshot-option]'); };
 /// Whether the checkbox is shown (rendered), and its state.
 window.__option = function () {
@@ -84,7 +71,7 @@ window.__pixels = function (url, points, done) {
 /// background. `head` goes first in `<head>` (a policy).
 fn page(head: &str) -> String {
     format!(
-        r#"<!DOCTYPE html><html><head><meta charset=utf-8>{head}{CONSOLE_CAPTURE}{HELPERS}
+        r#"<!DOCTYPE html><html><head><meta charset=utf-8>{head}{CONSOLE_CAPTURE}{RECORD_CHATS}{HELPERS}
         <script>window.helperWidgetConfig = {{ host: "{{API}}", title: "Acme support" }};</script>
         <script src="{{SDK}}" async></script>
         <style>
@@ -104,7 +91,7 @@ fn page(head: &str) -> String {
 /// A long page scrolled down, with a fixed header (#2563eb) and a field below the fold.
 fn scrolled_page() -> String {
     format!(
-        r#"<!DOCTYPE html><html><head><meta charset=utf-8>{CONSOLE_CAPTURE}{HELPERS}
+        r#"<!DOCTYPE html><html><head><meta charset=utf-8>{CONSOLE_CAPTURE}{RECORD_CHATS}{HELPERS}
         <script>window.helperWidgetConfig = {{ host: "{{API}}" }};</script>
         <script src="{{SDK}}" async></script>
         <style>
